@@ -1,0 +1,227 @@
+//! The typed FLVX operations, as a trait so that callers can hold `Arc<dyn FlvxApi>` and
+//! substitute their own implementation in tests.
+
+use crate::client::FlvxClient;
+use crate::endpoints::{self as ep, Endpoint};
+use crate::ids::{BindingId, ForwardId, SpeedLimitId, TunnelId, UserGroupId, UserId};
+use crate::models::to_body;
+use crate::models::{
+    BatchResult, Binding, BindingAssign, BindingUpdate, Forward, ForwardPatch, NewForward, NewUser,
+    Package, ResetTarget, SpeedLimit, Tunnel, TunnelGroup, User, UserGroup, UserUpdate,
+};
+use crate::{Error, Result};
+use async_trait::async_trait;
+use serde_json::{Value, json};
+
+/// Every FLVX operation a billing integration uses (contract §5). Section numbers refer to
+/// the contract; each method documents the trap it guards against.
+#[async_trait]
+pub trait FlvxApi: Send + Sync {
+    /// `captcha/check`: whether logins need a captcha (then only a pre-issued token works).
+    async fn captcha_required(&self) -> Result<bool>;
+
+    /// `user/create`. Returns nothing: the panel gives no id (use
+    /// [`crate::recipes::create_user`] to get the new [`User`]).
+    async fn create_user(&self, user: &NewUser) -> Result<()>;
+    /// `user/update`, a full replace that also overwrites every binding's flow, num,
+    /// expiry and reset day (§5.3).
+    async fn update_user(&self, update: &UserUpdate) -> Result<()>;
+    /// `user/delete`. Database only: delete the user's forwards first to stop traffic (§5.4).
+    async fn delete_user(&self, id: UserId) -> Result<()>;
+    /// `user/list`: all non-admin users, or those whose name contains `keyword`
+    /// (case-insensitive). No pagination exists.
+    async fn list_users(&self, keyword: Option<&str>) -> Result<Vec<User>>;
+    /// `user/package`: the calling account's own package.
+    async fn package(&self) -> Result<Package>;
+    /// `user/reset`: zero traffic counters. Resumes nothing (§5.7).
+    async fn reset_traffic(&self, target: ResetTarget) -> Result<()>;
+    /// `user/groups`: the user groups a user belongs to.
+    async fn user_groups_of(&self, id: UserId) -> Result<Vec<UserGroupId>>;
+
+    /// `tunnel/list`.
+    async fn list_tunnels(&self) -> Result<Vec<Tunnel>>;
+    /// `tunnel/get`.
+    async fn get_tunnel(&self, id: TunnelId) -> Result<Tunnel>;
+
+    /// `tunnel/user/assign`: create or patch the (user, tunnel) binding (§5.12). Re-pushes
+    /// the user's forwards on that tunnel, which restarts paused ones (§4.7).
+    async fn assign_binding(&self, assign: &BindingAssign) -> Result<()>;
+    /// `tunnel/user/batch-assign`: bind several tunnels with only a speed limit each; other
+    /// fields come from the user (new binding) or stay (existing one).
+    async fn batch_assign_bindings(
+        &self,
+        user: UserId,
+        tunnels: &[(TunnelId, Option<SpeedLimitId>)],
+    ) -> Result<()>;
+    /// `tunnel/user/update`, a full replace (§5.14). Unknown ids succeed silently.
+    async fn update_binding(&self, update: &BindingUpdate) -> Result<()>;
+    /// `tunnel/user/remove`. Leaves the user's forwards running (§5.15).
+    async fn remove_binding(&self, id: BindingId) -> Result<()>;
+    /// `tunnel/user/list`: a user's bindings (their status is not reported, §5.16).
+    async fn list_bindings(&self, user: UserId) -> Result<Vec<Binding>>;
+
+    /// `speed-limit/list`.
+    async fn list_speed_limits(&self) -> Result<Vec<SpeedLimit>>;
+
+    /// `forward/list`: the caller's forwards; every user's for an admin.
+    async fn list_forwards(&self) -> Result<Vec<Forward>>;
+    /// `forward/create`, owned by the calling account; returns no id.
+    async fn create_forward(&self, forward: &NewForward) -> Result<()>;
+    /// `forward/update`, a patch; restarts a paused forward on its nodes (§4.7).
+    async fn update_forward(&self, patch: &ForwardPatch) -> Result<()>;
+    /// `forward/delete`: fails, changing nothing, while a node is offline.
+    async fn delete_forward(&self, id: ForwardId) -> Result<()>;
+    /// `forward/pause`.
+    async fn pause_forward(&self, id: ForwardId) -> Result<()>;
+    /// `forward/resume`; the panel checks no quota or expiry.
+    async fn resume_forward(&self, id: ForwardId) -> Result<()>;
+    /// `forward/batch-delete`.
+    async fn delete_forwards(&self, ids: &[ForwardId]) -> Result<BatchResult>;
+    /// `forward/batch-pause`.
+    async fn pause_forwards(&self, ids: &[ForwardId]) -> Result<BatchResult>;
+    /// `forward/batch-resume`.
+    async fn resume_forwards(&self, ids: &[ForwardId]) -> Result<BatchResult>;
+
+    /// `group/user/list`.
+    async fn list_user_groups(&self) -> Result<Vec<UserGroup>>;
+    /// `group/tunnel/list`.
+    async fn list_tunnel_groups(&self) -> Result<Vec<TunnelGroup>>;
+}
+
+#[async_trait]
+impl FlvxApi for FlvxClient {
+    async fn captcha_required(&self) -> Result<bool> {
+        let flag: i64 = self.call(&ep::CAPTCHA_CHECK, &json!({})).await?;
+        Ok(flag != 0)
+    }
+
+    async fn create_user(&self, user: &NewUser) -> Result<()> {
+        self.call(&ep::USER_CREATE, &user.body()?).await
+    }
+
+    async fn update_user(&self, update: &UserUpdate) -> Result<()> {
+        self.call(&ep::USER_UPDATE, &update.body()?).await
+    }
+
+    async fn delete_user(&self, id: UserId) -> Result<()> {
+        self.call(&ep::USER_DELETE, &json!({ "id": id })).await
+    }
+
+    async fn list_users(&self, keyword: Option<&str>) -> Result<Vec<User>> {
+        let body = keyword.map_or_else(|| json!({}), |k| json!({ "keyword": k }));
+        self.call(&ep::USER_LIST, &body).await
+    }
+
+    async fn package(&self) -> Result<Package> {
+        self.call(&ep::USER_PACKAGE, &json!({})).await
+    }
+
+    async fn reset_traffic(&self, target: ResetTarget) -> Result<()> {
+        self.call(&ep::USER_RESET, &target.body()).await
+    }
+
+    async fn user_groups_of(&self, id: UserId) -> Result<Vec<UserGroupId>> {
+        self.call(&ep::USER_GROUPS, &json!({ "id": id })).await
+    }
+
+    async fn list_tunnels(&self) -> Result<Vec<Tunnel>> {
+        self.call(&ep::TUNNEL_LIST, &json!({})).await
+    }
+
+    async fn get_tunnel(&self, id: TunnelId) -> Result<Tunnel> {
+        self.call(&ep::TUNNEL_GET, &json!({ "id": id })).await
+    }
+
+    async fn assign_binding(&self, assign: &BindingAssign) -> Result<()> {
+        self.call(&ep::BINDING_ASSIGN, &to_body(assign)).await
+    }
+
+    async fn batch_assign_bindings(
+        &self,
+        user: UserId,
+        tunnels: &[(TunnelId, Option<SpeedLimitId>)],
+    ) -> Result<()> {
+        let items: Vec<Value> = tunnels
+            .iter()
+            .map(|(tunnel, speed)| json!({ "tunnelId": tunnel, "speedId": speed }))
+            .collect();
+        let body = json!({ "userId": user, "tunnels": items });
+        self.call(&ep::BINDING_BATCH_ASSIGN, &body).await
+    }
+
+    async fn update_binding(&self, update: &BindingUpdate) -> Result<()> {
+        self.call(&ep::BINDING_UPDATE, &to_body(update)).await
+    }
+
+    async fn remove_binding(&self, id: BindingId) -> Result<()> {
+        self.call(&ep::BINDING_REMOVE, &json!({ "id": id })).await
+    }
+
+    async fn list_bindings(&self, user: UserId) -> Result<Vec<Binding>> {
+        self.call(&ep::BINDING_LIST, &json!({ "userId": user }))
+            .await
+    }
+
+    async fn list_speed_limits(&self) -> Result<Vec<SpeedLimit>> {
+        self.call(&ep::SPEED_LIMIT_LIST, &json!({})).await
+    }
+
+    async fn list_forwards(&self) -> Result<Vec<Forward>> {
+        self.call(&ep::FORWARD_LIST, &json!({})).await
+    }
+
+    async fn create_forward(&self, forward: &NewForward) -> Result<()> {
+        if forward.name.trim().is_empty() || forward.remote_addr.trim().is_empty() {
+            return Err(Error::invalid(
+                "remoteAddr",
+                "a forward needs a name and a target such as 198.51.100.7:443",
+            ));
+        }
+        self.call(&ep::FORWARD_CREATE, &to_body(forward)).await
+    }
+
+    async fn update_forward(&self, patch: &ForwardPatch) -> Result<()> {
+        self.call(&ep::FORWARD_UPDATE, &to_body(patch)).await
+    }
+
+    async fn delete_forward(&self, id: ForwardId) -> Result<()> {
+        self.call(&ep::FORWARD_DELETE, &json!({ "id": id })).await
+    }
+
+    async fn pause_forward(&self, id: ForwardId) -> Result<()> {
+        self.call(&ep::FORWARD_PAUSE, &json!({ "id": id })).await
+    }
+
+    async fn resume_forward(&self, id: ForwardId) -> Result<()> {
+        self.call(&ep::FORWARD_RESUME, &json!({ "id": id })).await
+    }
+
+    async fn delete_forwards(&self, ids: &[ForwardId]) -> Result<BatchResult> {
+        batch(self, &ep::FORWARD_BATCH_DELETE, ids).await
+    }
+
+    async fn pause_forwards(&self, ids: &[ForwardId]) -> Result<BatchResult> {
+        batch(self, &ep::FORWARD_BATCH_PAUSE, ids).await
+    }
+
+    async fn resume_forwards(&self, ids: &[ForwardId]) -> Result<BatchResult> {
+        batch(self, &ep::FORWARD_BATCH_RESUME, ids).await
+    }
+
+    async fn list_user_groups(&self) -> Result<Vec<UserGroup>> {
+        self.call(&ep::USER_GROUP_LIST, &json!({})).await
+    }
+
+    async fn list_tunnel_groups(&self) -> Result<Vec<TunnelGroup>> {
+        self.call(&ep::TUNNEL_GROUP_LIST, &json!({})).await
+    }
+}
+
+/// A batch forward call. An empty list is answered here: the panel would refuse it
+/// (`ids不能为空`), and doing nothing to nothing is a success.
+async fn batch(client: &FlvxClient, endpoint: &Endpoint, ids: &[ForwardId]) -> Result<BatchResult> {
+    if ids.is_empty() {
+        return Ok(BatchResult::EMPTY);
+    }
+    client.call(endpoint, &json!({ "ids": ids })).await
+}

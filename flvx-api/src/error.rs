@@ -1,0 +1,167 @@
+//! The one error type of the SDK.
+
+/// Everything that can go wrong talking to an FLVX panel.
+///
+/// The variants separate "not sent" ([`Error::InvalidInput`], [`Error::Config`]), "could
+/// not reach the panel" ([`Error::Transport`]), "the panel said no" ([`Error::Api`] and the
+/// auth variants) and "the panel answered something unreadable" ([`Error::UnexpectedResponse`],
+/// [`Error::Decode`]). Panel messages are kept verbatim (they are Chinese, hard-coded strings).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The client was configured with something unusable (base URL, timeouts).
+    #[error("invalid FLVX client configuration: {0}")]
+    Config(String),
+
+    /// A value was rejected before anything was sent.
+    #[error("invalid {field}: {reason}")]
+    InvalidInput {
+        /// The field (panel key) at fault.
+        field: &'static str,
+        /// Why, and what is allowed.
+        reason: String,
+    },
+
+    /// The request did not complete: connection refused or reset, DNS, TLS, or timeout.
+    #[error("could not reach the FLVX panel at {path}: {source}")]
+    Transport {
+        /// The endpoint path.
+        path: &'static str,
+        /// The underlying error.
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// The panel (or a proxy in front of it) answered with something that is not an FLVX
+    /// envelope, such as an HTML 502 page or a plain-text 404.
+    #[error("{path} answered HTTP {status} with a non-FLVX body: {snippet:?}")]
+    UnexpectedResponse {
+        /// The endpoint path.
+        path: &'static str,
+        /// The HTTP status.
+        status: u16,
+        /// The start of the body.
+        snippet: String,
+    },
+
+    /// The envelope was fine but its `data` did not have the expected shape.
+    #[error("could not decode {path} data at `{json_path}`: {message}")]
+    Decode {
+        /// The endpoint path.
+        path: &'static str,
+        /// Where in `data` decoding failed (e.g. `[0].flow`).
+        json_path: String,
+        /// What was wrong.
+        message: String,
+    },
+
+    /// The panel refused the request (`code` -1, -2 or 500) with its message.
+    #[error("FLVX {path} failed (code {code}): {msg}")]
+    Api {
+        /// The endpoint path.
+        path: &'static str,
+        /// The envelope `code`.
+        code: i64,
+        /// The panel's message, verbatim.
+        msg: String,
+    },
+
+    /// The token was refused (`code` 401) and logging in again did not help, or there is
+    /// nothing to log in with (a pre-issued token).
+    #[error("FLVX rejected the token at {path}: {msg}; log in again or issue a new token")]
+    Unauthorized {
+        /// The endpoint path.
+        path: &'static str,
+        /// The panel's message.
+        msg: String,
+    },
+
+    /// The account is not an admin (`code` 403).
+    #[error("FLVX refused {path} (code 403): {msg}; the account must be the panel admin")]
+    Forbidden {
+        /// The endpoint path.
+        path: &'static str,
+        /// The panel's message.
+        msg: String,
+    },
+
+    /// Login failed: wrong username or password, or the account is disabled.
+    #[error("FLVX rejected the login: {msg}")]
+    LoginRejected {
+        /// The panel's message.
+        msg: String,
+    },
+
+    /// Login needs a captcha, which an API client cannot solve (contract §2.4).
+    #[error(
+        "FLVX rejected the login: the panel requires a captcha ({msg}); disable captcha on \
+         the panel (config captcha_enabled=false) or use a pre-issued API token"
+    )]
+    CaptchaRequired {
+        /// The panel's message.
+        msg: String,
+    },
+
+    /// A lookup after a create found nothing (the panel returns no ids, so the SDK re-reads).
+    #[error("{what} was not found on the panel")]
+    NotFound {
+        /// What was looked for.
+        what: String,
+    },
+}
+
+impl Error {
+    pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
+        Error::InvalidInput {
+            field,
+            reason: reason.into(),
+        }
+    }
+
+    /// Whether repeating the same call later may succeed: transport failures and
+    /// gateway errors (HTTP 429/502/503/504) are; refusals by the panel are not.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport { .. } => true,
+            Error::UnexpectedResponse { status, .. } => matches!(status, 429 | 502 | 503 | 504),
+            _ => false,
+        }
+    }
+
+    /// The envelope `code` when the panel answered with one.
+    pub fn code(&self) -> Option<i64> {
+        match self {
+            Error::Api { code, .. } => Some(*code),
+            Error::Unauthorized { .. } => Some(401),
+            Error::Forbidden { .. } => Some(403),
+            _ => None,
+        }
+    }
+
+    /// The panel's message, when it sent one.
+    pub fn panel_message(&self) -> Option<&str> {
+        match self {
+            Error::Api { msg, .. }
+            | Error::Unauthorized { msg, .. }
+            | Error::Forbidden { msg, .. }
+            | Error::LoginRejected { msg }
+            | Error::CaptchaRequired { msg } => Some(msg),
+            _ => None,
+        }
+    }
+
+    /// Whether the panel said the thing does not exist (a delete that is already done).
+    pub fn is_not_found(&self) -> bool {
+        match self {
+            Error::NotFound { .. } => true,
+            Error::Api { msg, .. } => NOT_FOUND_MESSAGES.contains(&msg.as_str()),
+            _ => false,
+        }
+    }
+}
+
+/// The panel's "no such thing" messages (contract §5).
+const NOT_FOUND_MESSAGES: &[&str] = &["用户不存在", "转发不存在", "隧道不存在"];
+
+/// Shorthand for results of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

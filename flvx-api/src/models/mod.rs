@@ -1,0 +1,25 @@
+//! Request and response types. Responses tolerate unknown fields and the `null`s the panel
+//! sends; requests carry every key the panel would otherwise reset, so none can be forgotten.
+
+mod binding;
+mod forward;
+mod group;
+mod login;
+mod package;
+mod speed_limit;
+mod tunnel;
+mod user;
+
+pub use binding::{Binding, BindingAssign, BindingUpdate};
+pub use forward::{BatchResult, Forward, ForwardPatch, NewForward};
+pub use group::{TunnelGroup, UserGroup};
+pub use login::LoginData;
+pub use package::Package;
+pub use speed_limit::SpeedLimit;
+pub use tunnel::{Tunnel, TunnelKind};
+pub use user::{NewUser, ResetTarget, User, UserUpdate};
+
+/// A request struct as the JSON body the panel expects.
+pub(crate) fn to_body<T: serde::Serialize>(value: &T) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
+}

@@ -1,0 +1,18 @@
+use super::{Binding, Forward, User};
+use serde::Deserialize;
+
+/// The caller's own package (`user/package`, contract §5.6). An admin token returns the
+/// admin's own, so this is read with the customer's token.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Package {
+    /// The account.
+    pub user_info: User,
+    /// Its bindings, with speed limits.
+    #[serde(default)]
+    pub tunnel_permissions: Vec<Binding>,
+    /// Its forwards.
+    #[serde(default)]
+    pub forwards: Vec<Forward>,
+}

@@ -1,0 +1,86 @@
+use crate::ids::TunnelId;
+use crate::units::{EpochMs, Status};
+use serde::{Deserialize, Deserializer};
+
+/// A tunnel as `tunnel/list` and `tunnel/get` return it (contract §5.10).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Tunnel {
+    /// The tunnel id.
+    pub id: TunnelId,
+    /// Its name.
+    pub name: String,
+    /// Port forward or tunnel forward.
+    #[serde(rename = "type", default = "TunnelKind::unknown")]
+    pub kind: TunnelKind,
+    /// The accounting multiplier (1 = one-way, 2 = two-way); both directions are always
+    /// counted and multiplied by it (contract §3.3). Not a quantity.
+    #[serde(rename = "flow", default = "one")]
+    pub traffic_multiplier: i64,
+    /// Factor applied to reported bytes.
+    #[serde(default = "one_f64")]
+    pub traffic_ratio: f64,
+    /// A disabled tunnel takes no new forwards (existing ones keep running).
+    pub status: Status,
+    /// Entry addresses, comma-joined; may be null.
+    #[serde(default)]
+    pub in_ip: Option<String>,
+    /// `""`, `"v4"` or `"v6"`.
+    #[serde(default)]
+    pub ip_preference: Option<String>,
+    /// Sort order.
+    #[serde(default)]
+    pub inx: Option<i64>,
+    /// Creation time.
+    #[serde(default)]
+    pub created_time: Option<EpochMs>,
+}
+
+impl Tunnel {
+    /// The entry addresses, split and trimmed.
+    pub fn entry_addresses(&self) -> Vec<&str> {
+        self.in_ip
+            .as_deref()
+            .unwrap_or("")
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+}
+
+fn one() -> i64 {
+    1
+}
+
+fn one_f64() -> f64 {
+    1.0
+}
+
+/// The tunnel's forwarding type (`type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TunnelKind {
+    /// 1: port forward (端口转发).
+    PortForward,
+    /// 2: tunnel forward (隧道转发).
+    TunnelForward,
+    /// A value this SDK does not know.
+    Other(i64),
+}
+
+impl TunnelKind {
+    fn unknown() -> Self {
+        TunnelKind::Other(0)
+    }
+}
+
+impl<'de> Deserialize<'de> for TunnelKind {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(match i64::deserialize(d)? {
+            1 => TunnelKind::PortForward,
+            2 => TunnelKind::TunnelForward,
+            n => TunnelKind::Other(n),
+        })
+    }
+}
