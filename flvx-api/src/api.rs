@@ -1,6 +1,7 @@
 //! The typed FLVX operations, as a trait so that callers can hold `Arc<dyn FlvxApi>` and
 //! substitute their own implementation in tests.
 
+use crate::Credentials;
 use crate::client::FlvxClient;
 use crate::endpoints::{self as ep, Endpoint};
 use crate::ids::{BindingId, ForwardId, SpeedLimitId, TunnelId, UserGroupId, UserId};
@@ -12,11 +13,16 @@ use crate::models::{
 use crate::{Error, Result};
 use async_trait::async_trait;
 use serde_json::{Value, json};
+use std::sync::Arc;
 
 /// Every FLVX operation a billing integration uses (contract §5). Section numbers refer to
 /// the contract; each method documents the trap it guards against.
 #[async_trait]
 pub trait FlvxApi: Send + Sync {
+    /// The same panel, acting as another account (for example a customer, since forwards
+    /// always belong to their creator, §5.19). The new handle has its own token cache.
+    fn acting_as(&self, credentials: Credentials) -> Arc<dyn FlvxApi>;
+
     /// `captcha/check`: whether logins need a captcha (then only a pre-issued token works).
     async fn captcha_required(&self) -> Result<bool>;
 
@@ -90,6 +96,10 @@ pub trait FlvxApi: Send + Sync {
 
 #[async_trait]
 impl FlvxApi for FlvxClient {
+    fn acting_as(&self, credentials: Credentials) -> Arc<dyn FlvxApi> {
+        Arc::new(self.with_credentials(credentials))
+    }
+
     async fn captcha_required(&self) -> Result<bool> {
         let flag: i64 = self.call(&ep::CAPTCHA_CHECK, &json!({})).await?;
         Ok(flag != 0)

@@ -1,1 +1,24 @@
-//! flvx-provision
+//! The provisioning engine for selling FLVX forwarding services from a billing system.
+//!
+//! - [`schema`]: the product options (the single definition the WHMCS module is generated from);
+//! - [`plan`]: option values to a validated [`Plan`];
+//! - [`engine`]: create, suspend, unsuspend, renew, terminate, change package and password,
+//!   reset traffic, sync, and the customer's own forwards;
+//! - [`usage`] and [`views`]: traffic for a whole server in one call, and display models;
+//! - [`store`]: what a service remembers, behind a trait;
+//! - [`messages`]: every user-facing sentence, in English and Chinese.
+
+pub mod dates;
+pub mod engine;
+mod error;
+pub mod messages;
+pub mod plan;
+pub mod schema;
+pub mod store;
+pub mod usage;
+pub mod views;
+
+pub use engine::{Engine, Service};
+pub use error::ProvisionError;
+pub use plan::{Plan, PlanInput};
+pub use store::{MemoryStore, ServiceId, ServiceRecord, ServiceStore};

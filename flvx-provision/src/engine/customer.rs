@@ -1,0 +1,184 @@
+//! The customer's own forwards. Forwards belong to their creator (contract §5.19), so
+//! these calls act as the customer, with the customer's token cached by the engine. The
+//! panel never enforces max forwards (§3.1); this does.
+
+use super::{Engine, Service};
+use crate::error::{PanelContext, ProvisionError};
+use crate::messages::Msg;
+use flvx_api::ids::{ForwardId, TunnelId};
+use flvx_api::models::{Forward, NewForward};
+use flvx_api::recipes;
+
+const ACTION: Msg = Msg::LabelForwards;
+
+/// What the customer asks for when adding a forward.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForwardRequest {
+    /// One of the plan's tunnels.
+    pub tunnel: TunnelId,
+    /// A name.
+    pub name: String,
+    /// Target, `host:port`.
+    pub target: String,
+    /// Entry port, or `None` for one the panel picks.
+    pub port: Option<u16>,
+}
+
+impl Engine {
+    /// The customer's forwards. Calls (as the customer): `forward/list`.
+    pub async fn forwards(&self, service: &Service) -> Result<Vec<Forward>, ProvisionError> {
+        self.provisioned(service.id).await?;
+        let customer = self.customer(service, &service.username());
+        customer.list_forwards().await.during(ACTION)
+    }
+
+    /// Adds a forward after checking the tunnel and the forward limit. Calls (as the
+    /// customer): `forward/list`, `forward/create`, `forward/list` (the new id).
+    pub async fn add_forward(
+        &self,
+        service: &Service,
+        request: &ForwardRequest,
+    ) -> Result<Forward, ProvisionError> {
+        check_request(request)?;
+        let (record, _) = self.provisioned(service.id).await?;
+        if record.suspended {
+            return Err(ProvisionError::ServiceSuspended);
+        }
+        if !record.bindings.contains_key(&request.tunnel) {
+            return Err(ProvisionError::TunnelNotInPlan {
+                tunnel: request.tunnel,
+            });
+        }
+        let customer = self.customer(service, &service.username());
+        let count = customer.list_forwards().await.during(ACTION)?.len();
+        let max = service.plan.max_forwards;
+        if count as i64 >= max {
+            return Err(ProvisionError::ForwardLimit { count, max });
+        }
+        let new = NewForward {
+            tunnel_id: request.tunnel,
+            name: request.name.trim().to_owned(),
+            remote_addr: request.target.trim().to_owned(),
+            in_port: request.port,
+            strategy: None,
+        };
+        recipes::create_forward(customer.as_ref(), &new)
+            .await
+            .during(ACTION)
+    }
+
+    /// Deletes one of the customer's forwards. Calls (as the customer): `forward/delete`.
+    pub async fn delete_forward(
+        &self,
+        service: &Service,
+        id: ForwardId,
+    ) -> Result<(), ProvisionError> {
+        let (mut record, _) = self.provisioned(service.id).await?;
+        let customer = self.customer(service, &service.username());
+        customer
+            .delete_forward(id)
+            .await
+            .map_err(|e| not_found(e, id))?;
+        record.customer_paused.retain(|f| *f != id);
+        record.suspended_forwards.retain(|f| *f != id);
+        self.save(service.id, &record).await
+    }
+
+    /// Pauses one of the customer's forwards and remembers that the customer chose to, so
+    /// renewals do not resume it. Calls (as the customer): `forward/pause`.
+    pub async fn pause_forward(
+        &self,
+        service: &Service,
+        id: ForwardId,
+    ) -> Result<(), ProvisionError> {
+        let (mut record, _) = self.provisioned(service.id).await?;
+        let customer = self.customer(service, &service.username());
+        customer
+            .pause_forward(id)
+            .await
+            .map_err(|e| not_found(e, id))?;
+        if !record.customer_paused.contains(&id) {
+            record.customer_paused.push(id);
+        }
+        self.save(service.id, &record).await
+    }
+
+    /// Resumes one of the customer's forwards; refused while the service is suspended.
+    /// Calls (as the customer): `forward/resume`.
+    pub async fn resume_forward(
+        &self,
+        service: &Service,
+        id: ForwardId,
+    ) -> Result<(), ProvisionError> {
+        let (mut record, _) = self.provisioned(service.id).await?;
+        if record.suspended {
+            return Err(ProvisionError::ServiceSuspended);
+        }
+        let customer = self.customer(service, &service.username());
+        customer
+            .resume_forward(id)
+            .await
+            .map_err(|e| not_found(e, id))?;
+        record.customer_paused.retain(|f| *f != id);
+        self.save(service.id, &record).await
+    }
+}
+
+/// The panel says "转发不存在" for another user's forward too; both mean "not yours".
+fn not_found(e: flvx_api::Error, forward: ForwardId) -> ProvisionError {
+    if e.is_not_found() {
+        ProvisionError::ForwardNotFound { forward }
+    } else {
+        ProvisionError::Panel {
+            action: ACTION,
+            source: e,
+        }
+    }
+}
+
+fn check_request(request: &ForwardRequest) -> Result<(), ProvisionError> {
+    let invalid = |field: &'static str, reason: &str| ProvisionError::InvalidForward {
+        field,
+        reason: reason.to_owned(),
+    };
+    let name = request.name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(invalid("name", "1 to 100 characters"));
+    }
+    for target in request.target.split(',') {
+        let Some((host, port)) = target.trim().rsplit_once(':') else {
+            return Err(invalid("target", "host:port, such as 198.51.100.7:443"));
+        };
+        let port_ok = port.parse::<u16>().is_ok_and(|p| p > 0);
+        if host.is_empty() || !port_ok || host.contains(char::is_whitespace) {
+            return Err(invalid("target", "host:port, such as 198.51.100.7:443"));
+        }
+    }
+    if request.port == Some(0) {
+        return Err(invalid("port", "1 to 65535, or empty for any"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(target: &str) -> ForwardRequest {
+        ForwardRequest {
+            tunnel: TunnelId(1),
+            name: "web".into(),
+            target: target.into(),
+            port: None,
+        }
+    }
+
+    #[test]
+    fn targets_must_be_host_and_port() {
+        assert!(check_request(&request("198.51.100.7:443")).is_ok());
+        assert!(check_request(&request("a.example:80,b.example:81")).is_ok());
+        for bad in ["198.51.100.7", ":80", "h:0", "h:99999", "h :80", ""] {
+            assert!(check_request(&request(bad)).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! Terminate. User and binding deletes leave forwards running on the nodes (contract
+//! §4.7), so the forwards are deleted first; "already gone" counts as success.
+
+use super::batch::BatchOp;
+use super::{Engine, Service, desired_user, ids_where, merge_ids};
+use crate::error::{PanelContext, ProvisionError};
+use crate::messages::Msg;
+use crate::plan::TerminateAction;
+use crate::store::ServiceRecord;
+use flvx_api::ids::UserId;
+use flvx_api::recipes;
+use flvx_api::units::Status;
+
+const ACTION: Msg = Msg::ActionTerminate;
+
+impl Engine {
+    /// Terminates `service` per the plan's terminate action. Delete calls: `forward/list`,
+    /// `forward/batch-delete` when there are forwards, `user/delete`. Disable calls:
+    /// `user/update` (status 0), `forward/list`, `forward/batch-pause` when needed.
+    pub async fn terminate(&self, service: &Service) -> Result<ServiceRecord, ProvisionError> {
+        let record = self.load(service.id).await?;
+        let Some(user) = self.terminate_target(service, &record).await? else {
+            let cleared = ServiceRecord::default();
+            self.save(service.id, &cleared).await?;
+            return Ok(cleared);
+        };
+        match service.plan.on_terminate {
+            TerminateAction::Delete => self.delete_account(service, user).await,
+            TerminateAction::Disable => self.disable_account(service, record, user).await,
+        }
+    }
+
+    /// The user to act on: the stored one, or one a half-finished create left behind.
+    async fn terminate_target(
+        &self,
+        service: &Service,
+        record: &ServiceRecord,
+    ) -> Result<Option<UserId>, ProvisionError> {
+        if let Some(user) = record.user_id {
+            return Ok(Some(user));
+        }
+        if !record.create_pending {
+            return Ok(None);
+        }
+        let found = recipes::find_user_by_name(self.api.as_ref(), &service.username())
+            .await
+            .during(ACTION)?;
+        Ok(found.map(|u| u.id))
+    }
+
+    async fn delete_account(
+        &self,
+        service: &Service,
+        user: UserId,
+    ) -> Result<ServiceRecord, ProvisionError> {
+        let forwards = self.forwards_of(user, ACTION).await?;
+        let ids = ids_where(&forwards, |_| true);
+        let outcome = self.batch(user, &ids, BatchOp::Delete, ACTION).await?;
+        if let Some(e) = outcome.error(BatchOp::Delete) {
+            return Err(e);
+        }
+        match self.api.delete_user(user).await {
+            Err(e) if !e.is_not_found() => {
+                return Err(ProvisionError::Panel {
+                    action: ACTION,
+                    source: e,
+                });
+            }
+            _ => {}
+        }
+        self.forget_customer(&service.username());
+        let cleared = ServiceRecord::default();
+        self.save(service.id, &cleared).await?;
+        Ok(cleared)
+    }
+
+    async fn disable_account(
+        &self,
+        service: &Service,
+        mut record: ServiceRecord,
+        user: UserId,
+    ) -> Result<ServiceRecord, ProvisionError> {
+        let update = desired_user(service, user, Status::Disabled, None);
+        self.api.update_user(&update).await.during(ACTION)?;
+        record.suspended = true;
+        record.user_id = Some(user);
+        record.create_pending = false;
+        let forwards = self.forwards_of(user, ACTION).await?;
+        let running = ids_where(&forwards, |f| f.is_running());
+        let outcome = self.batch(user, &running, BatchOp::Pause, ACTION).await?;
+        merge_ids(&mut record.suspended_forwards, &outcome.done);
+        self.save(service.id, &record).await?;
+        outcome.error(BatchOp::Pause).map_or(Ok(record), Err)
+    }
+}

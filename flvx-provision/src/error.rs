@@ -1,0 +1,161 @@
+//! The engine's error: every variant renders as a catalogue message naming the cause and
+//! the fix, in English or Chinese.
+
+use crate::messages::{Lang, Msg};
+use flvx_api::ids::{ForwardId, TunnelId};
+
+/// Why a provisioning operation failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProvisionError {
+    /// An option value is not allowed (nothing was sent to the panel).
+    #[error("{}", self.message(Lang::En))]
+    InvalidOption {
+        /// The option's English label.
+        option: &'static str,
+        /// The value given.
+        value: String,
+        /// What is allowed (a catalogue message and its arguments).
+        allowed: (Msg, Vec<(&'static str, String)>),
+    },
+    /// A WHMCS date could not be read.
+    #[error("{}", self.message(Lang::En))]
+    InvalidDate {
+        /// Which date.
+        field: &'static str,
+        /// The value given.
+        value: String,
+    },
+    /// The service has no panel account.
+    #[error("{}", self.message(Lang::En))]
+    NotProvisioned,
+    /// A panel user with the service's username exists and this service did not create it.
+    #[error("{}", self.message(Lang::En))]
+    UserNotOurs {
+        /// The username.
+        username: String,
+    },
+    /// The panel refused or could not be reached.
+    #[error("{}", self.message(Lang::En))]
+    Panel {
+        /// What the engine was doing.
+        action: Msg,
+        /// The SDK error.
+        #[source]
+        source: flvx_api::Error,
+    },
+    /// Some forwards could not be changed on the nodes.
+    #[error("{}", self.message(Lang::En))]
+    ForwardsFailed {
+        /// How many failed.
+        failed: u64,
+        /// Paused, resumed or deleted.
+        verb: Msg,
+    },
+    /// The customer has as many forwards as the plan allows.
+    #[error("{}", self.message(Lang::En))]
+    ForwardLimit {
+        /// Forwards owned now.
+        count: usize,
+        /// The plan's maximum.
+        max: i64,
+    },
+    /// The tunnel is not in the plan.
+    #[error("{}", self.message(Lang::En))]
+    TunnelNotInPlan {
+        /// The tunnel.
+        tunnel: TunnelId,
+    },
+    /// The forward is not the customer's.
+    #[error("{}", self.message(Lang::En))]
+    ForwardNotFound {
+        /// The forward.
+        forward: ForwardId,
+    },
+    /// The service is suspended.
+    #[error("{}", self.message(Lang::En))]
+    ServiceSuspended,
+    /// A forward field is invalid.
+    #[error("{}", self.message(Lang::En))]
+    InvalidForward {
+        /// The field.
+        field: &'static str,
+        /// Why.
+        reason: String,
+    },
+    /// The service store failed.
+    #[error("{}", self.message(Lang::En))]
+    Store {
+        /// What went wrong.
+        detail: String,
+    },
+}
+
+impl ProvisionError {
+    /// The message in `lang`, from the catalogue.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            ProvisionError::InvalidOption {
+                option,
+                value,
+                allowed: (msg, args),
+            } => {
+                let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                let allowed = msg.format(lang, &args);
+                Msg::InvalidOption.format(
+                    lang,
+                    &[("option", option), ("value", value), ("allowed", &allowed)],
+                )
+            }
+            ProvisionError::InvalidDate { field, value } => {
+                Msg::InvalidDate.format(lang, &[("field", field), ("value", value)])
+            }
+            ProvisionError::NotProvisioned => Msg::NotProvisioned.format(lang, &[]),
+            ProvisionError::UserNotOurs { username } => {
+                Msg::UserNotOurs.format(lang, &[("username", username)])
+            }
+            ProvisionError::Panel { action, source } => Msg::PanelError.format(
+                lang,
+                &[
+                    ("action", action.text().get(lang)),
+                    ("detail", &source.to_string()),
+                ],
+            ),
+            ProvisionError::ForwardsFailed { failed, verb } => Msg::ForwardsFailed.format(
+                lang,
+                &[
+                    ("failed", &failed.to_string()),
+                    ("action", verb.text().get(lang)),
+                ],
+            ),
+            ProvisionError::ForwardLimit { count, max } => Msg::ForwardLimit.format(
+                lang,
+                &[("count", &count.to_string()), ("max", &max.to_string())],
+            ),
+            ProvisionError::TunnelNotInPlan { tunnel } => {
+                Msg::TunnelNotInPlan.format(lang, &[("tunnel", &tunnel.to_string())])
+            }
+            ProvisionError::ForwardNotFound { forward } => {
+                Msg::ForwardNotFound.format(lang, &[("forward", &forward.to_string())])
+            }
+            ProvisionError::ServiceSuspended => Msg::ServiceSuspended.format(lang, &[]),
+            ProvisionError::InvalidForward { field, reason } => {
+                Msg::InvalidForward.format(lang, &[("field", field), ("reason", reason)])
+            }
+            ProvisionError::Store { detail } => {
+                Msg::StoreFailed.format(lang, &[("detail", detail)])
+            }
+        }
+    }
+}
+
+/// Attaches the action to an SDK error.
+pub(crate) trait PanelContext<T> {
+    fn during(self, action: Msg) -> Result<T, ProvisionError>;
+}
+
+impl<T> PanelContext<T> for flvx_api::Result<T> {
+    fn during(self, action: Msg) -> Result<T, ProvisionError> {
+        self.map_err(|source| ProvisionError::Panel { action, source })
+    }
+}

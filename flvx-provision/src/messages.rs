@@ -1,0 +1,281 @@
+//! The message catalogue: every user-facing sentence, in English and Chinese, written once.
+//! Rust errors format these, and the code generator emits them as the module's language
+//! files, so the PHP module and the engine say the same thing.
+//!
+//! Placeholders are `{name}`; [`Msg::format`] fills them.
+
+/// A sentence in each supported language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Text {
+    /// English.
+    pub en: &'static str,
+    /// Simplified Chinese.
+    pub zh: &'static str,
+}
+
+/// A language the catalogue is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// English (WHMCS `english`).
+    En,
+    /// Simplified Chinese (WHMCS `chinese`).
+    Zh,
+}
+
+impl Text {
+    /// The text in `lang`.
+    pub fn get(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::En => self.en,
+            Lang::Zh => self.zh,
+        }
+    }
+}
+
+macro_rules! catalogue {
+    ($($(#[$doc:meta])* $variant:ident = $key:literal { en: $en:literal, zh: $zh:literal })*) => {
+        /// A message of the catalogue.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Msg {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl Msg {
+            /// Every message, in catalogue order.
+            pub const ALL: &'static [Msg] = &[$(Msg::$variant),*];
+
+            /// The stable key (used as the language-file key, prefixed `flvx_`).
+            pub fn key(self) -> &'static str {
+                match self { $(Msg::$variant => $key,)* }
+            }
+
+            /// The text in both languages.
+            pub fn text(self) -> Text {
+                match self { $(Msg::$variant => Text { en: $en, zh: $zh },)* }
+            }
+        }
+    };
+}
+
+catalogue! {
+    /// An option value is not allowed.
+    InvalidOption = "invalid_option" {
+        en: "Product option \"{option}\" has the value \"{value}\", which is not allowed: {allowed}. Fix it in the product's Module Settings or the configurable option.",
+        zh: "产品选项“{option}”的值“{value}”无效：{allowed}。请在产品的模块设置或可配置选项中修正。"
+    }
+    /// Allowed values: a whole number in a range.
+    AllowedInteger = "allowed_integer" {
+        en: "a whole number from {min} to {max}",
+        zh: "{min} 到 {max} 之间的整数"
+    }
+    /// Allowed values: a whole number in a range or unlimited.
+    AllowedIntegerOrUnlimited = "allowed_integer_or_unlimited" {
+        en: "a whole number from {min} to {max}, or \"unlimited\"",
+        zh: "{min} 到 {max} 之间的整数，或 \"unlimited\""
+    }
+    /// Allowed values: a list of ids.
+    AllowedIdList = "allowed_id_list" {
+        en: "one or more panel ids separated by commas, such as 3 or 3,5",
+        zh: "一个或多个面板 ID，用逗号分隔，如 3 或 3,5"
+    }
+    /// Allowed values: an optional id.
+    AllowedOptionalId = "allowed_optional_id" {
+        en: "a panel id, or 0 for none",
+        zh: "面板 ID，或 0 表示无"
+    }
+    /// Allowed values: one of a list.
+    AllowedOneOf = "allowed_one_of" {
+        en: "one of {choices}",
+        zh: "以下之一：{choices}"
+    }
+    /// Allowed values: a reset schedule.
+    AllowedResetSchedule = "allowed_reset_schedule" {
+        en: "billing_day, never, or a day of the month from 1 to 31",
+        zh: "billing_day、never，或 1 到 31 之间的日期"
+    }
+    /// Allowed values: a username prefix.
+    AllowedPrefix = "allowed_prefix" {
+        en: "a letter followed by letters, digits, - or _, at most {max} characters",
+        zh: "以字母开头，由字母、数字、- 或 _ 组成，最多 {max} 个字符"
+    }
+    /// A WHMCS date could not be read.
+    InvalidDate = "invalid_date" {
+        en: "The service's {field} \"{value}\" is not a date like 2026-12-31.",
+        zh: "该服务的{field}“{value}”不是形如 2026-12-31 的日期。"
+    }
+    /// The service was never provisioned on the panel.
+    NotProvisioned = "not_provisioned" {
+        en: "This service has no FLVX account yet. Run Create first.",
+        zh: "该服务尚未在 FLVX 面板上开通，请先执行“开通”。"
+    }
+    /// A panel user with the service's name exists and was not created by this service.
+    UserNotOurs = "user_not_ours" {
+        en: "An FLVX user named \"{username}\" already exists and was not created by this service, so it was not taken over. Delete or rename that panel user, or change the username prefix, then run Create again.",
+        zh: "FLVX 面板上已存在名为“{username}”的用户，且不是由该服务创建的，因此未接管。请删除或重命名该面板用户，或修改用户名前缀后重新执行“开通”。"
+    }
+    /// The panel answered with an error.
+    PanelError = "panel_error" {
+        en: "The FLVX panel refused {action}: {detail}",
+        zh: "FLVX 面板拒绝了{action}：{detail}"
+    }
+    /// Some forwards could not be changed (typically a node is offline).
+    ForwardsFailed = "forwards_failed" {
+        en: "{failed} forward(s) could not be {action} on the FLVX nodes (is a node offline?). Bring the nodes online and try again.",
+        zh: "有 {failed} 条转发未能在 FLVX 节点上{action}（节点是否离线？）。请让节点恢复在线后重试。"
+    }
+    /// The customer reached the maximum number of forwards.
+    ForwardLimit = "forward_limit" {
+        en: "You already have {count} of {max} forwards. Delete one or upgrade the package to add more.",
+        zh: "您已有 {count} 条转发，已达上限 {max} 条。请删除一条或升级套餐。"
+    }
+    /// The tunnel is not part of the customer's package.
+    TunnelNotInPlan = "tunnel_not_in_plan" {
+        en: "Tunnel {tunnel} is not part of this package.",
+        zh: "隧道 {tunnel} 不在此套餐内。"
+    }
+    /// The forward does not belong to this service.
+    ForwardNotFound = "forward_not_found" {
+        en: "Forward {forward} does not exist or does not belong to this service.",
+        zh: "转发 {forward} 不存在或不属于此服务。"
+    }
+    /// The service is suspended, so forwards cannot be started.
+    ServiceSuspended = "service_suspended" {
+        en: "This service is suspended; forwards cannot be started until it is reactivated.",
+        zh: "该服务已暂停，恢复前无法启动转发。"
+    }
+    /// A forward input field is invalid.
+    InvalidForward = "invalid_forward" {
+        en: "The forward's {field} is invalid: {reason}",
+        zh: "转发的{field}无效：{reason}"
+    }
+    /// Storing service data failed.
+    StoreFailed = "store_failed" {
+        en: "Could not save the service's FLVX data: {detail}",
+        zh: "无法保存该服务的 FLVX 数据：{detail}"
+    }
+    /// Status label: active.
+    StatusActive = "status_active" { en: "Active", zh: "正常" }
+    /// Status label: suspended.
+    StatusSuspended = "status_suspended" { en: "Suspended", zh: "已暂停" }
+    /// Status label: disabled on the panel (expired or by an admin).
+    StatusDisabled = "status_disabled" { en: "Disabled on the panel", zh: "面板已停用" }
+    /// Forward status: running.
+    ForwardRunning = "forward_running" { en: "Running", zh: "运行中" }
+    /// Forward status: paused.
+    ForwardPaused = "forward_paused" { en: "Paused", zh: "已暂停" }
+    /// Quota label for the panel's unlimited convention.
+    Unlimited = "unlimited" { en: "Unlimited", zh: "不限" }
+    /// Reset label: never.
+    ResetNever = "reset_never" { en: "Never", zh: "从不" }
+    /// Reset label: a day of the month.
+    ResetOnDay = "reset_on_day" { en: "Day {day} of each month", zh: "每月 {day} 日" }
+    /// Expiry label for a far-future expiry.
+    NeverExpires = "never_expires" { en: "Never", zh: "永不过期" }
+    /// Client area heading: traffic.
+    LabelTraffic = "label_traffic" { en: "Traffic", zh: "流量" }
+    /// Client area heading: expiry.
+    LabelExpiry = "label_expiry" { en: "Expires", zh: "到期时间" }
+    /// Client area heading: traffic reset.
+    LabelReset = "label_reset" { en: "Traffic reset", zh: "流量重置" }
+    /// Client area heading: panel username.
+    LabelUsername = "label_username" { en: "Panel username", zh: "面板用户名" }
+    /// Client area heading: panel password.
+    LabelPassword = "label_password" { en: "Panel password", zh: "面板密码" }
+    /// Client area heading: panel address.
+    LabelPanel = "label_panel" { en: "Panel address", zh: "面板地址" }
+    /// Client area heading: status.
+    LabelStatus = "label_status" { en: "Status", zh: "状态" }
+    /// Client area heading: tunnels.
+    LabelTunnels = "label_tunnels" { en: "Tunnels", zh: "隧道" }
+    /// Client area heading: forwards.
+    LabelForwards = "label_forwards" { en: "Forwards", zh: "转发" }
+    /// Column: name.
+    ColName = "col_name" { en: "Name", zh: "名称" }
+    /// Column: entry address.
+    ColEntry = "col_entry" { en: "Entry", zh: "入口" }
+    /// Column: target.
+    ColTarget = "col_target" { en: "Target", zh: "目标" }
+    /// Column: traffic.
+    ColTraffic = "col_traffic" { en: "Traffic", zh: "流量" }
+    /// Column: speed.
+    ColSpeed = "col_speed" { en: "Speed limit", zh: "限速" }
+    /// No forwards yet.
+    NoForwards = "no_forwards" { en: "No forwards yet.", zh: "暂无转发。" }
+    /// Action: reset traffic.
+    ActionResetTraffic = "action_reset_traffic" { en: "Reset traffic", zh: "重置流量" }
+    /// Action: sync / repair.
+    ActionSync = "action_sync" { en: "Sync from panel", zh: "与面板同步" }
+    /// Action words used in messages.
+    ActionCreate = "action_create" { en: "creating the account", zh: "开通账户" }
+    /// Action: suspend.
+    ActionSuspend = "action_suspend" { en: "suspending the account", zh: "暂停账户" }
+    /// Action: unsuspend.
+    ActionUnsuspend = "action_unsuspend" { en: "unsuspending the account", zh: "恢复账户" }
+    /// Action: renew.
+    ActionRenew = "action_renew" { en: "renewing the account", zh: "续费账户" }
+    /// Action: terminate.
+    ActionTerminate = "action_terminate" { en: "terminating the account", zh: "终止账户" }
+    /// Action: change package.
+    ActionChangePackage = "action_change_package" { en: "changing the package", zh: "变更套餐" }
+    /// Action: change password.
+    ActionChangePassword = "action_change_password" { en: "changing the password", zh: "修改密码" }
+    /// Verb: paused.
+    VerbPaused = "verb_paused" { en: "paused", zh: "暂停" }
+    /// Verb: resumed.
+    VerbResumed = "verb_resumed" { en: "resumed", zh: "恢复" }
+    /// Verb: deleted.
+    VerbDeleted = "verb_deleted" { en: "deleted", zh: "删除" }
+}
+
+impl Msg {
+    /// The text in `lang` with `{name}` placeholders filled from `args`.
+    pub fn format(self, lang: Lang, args: &[(&str, &str)]) -> String {
+        let mut out = self.text().get(lang).to_owned();
+        for (name, value) in args {
+            out = out.replace(&format!("{{{name}}}"), value);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_unique_and_php_safe() {
+        for (i, a) in Msg::ALL.iter().enumerate() {
+            assert!(a.key().chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+            for b in &Msg::ALL[i + 1..] {
+                assert_ne!(a.key(), b.key());
+            }
+        }
+    }
+
+    #[test]
+    fn both_languages_use_the_same_placeholders() {
+        for msg in Msg::ALL {
+            let t = msg.text();
+            assert_eq!(placeholders(t.en), placeholders(t.zh), "{}", msg.key());
+        }
+    }
+
+    #[test]
+    fn format_fills_placeholders() {
+        let s = Msg::ForwardLimit.format(Lang::En, &[("count", "3"), ("max", "3")]);
+        assert_eq!(
+            s,
+            "You already have 3 of 3 forwards. Delete one or upgrade the package to add more."
+        );
+    }
+
+    fn placeholders(s: &str) -> Vec<&str> {
+        let mut v: Vec<&str> = s
+            .split('{')
+            .skip(1)
+            .filter_map(|p| p.split('}').next())
+            .collect();
+        v.sort_unstable();
+        v
+    }
+}

@@ -1,0 +1,218 @@
+//! The options themselves, in WHMCS order. Append new options at the end only.
+
+use super::{Choice, Field, Loader, OptionSpec, Rule};
+use crate::messages::Text;
+
+const TERMINATE_ACTIONS: &[Choice] = &[
+    Choice {
+        value: "delete",
+        label: Text {
+            en: "Delete the panel user and its forwards",
+            zh: "删除面板用户及其转发",
+        },
+    },
+    Choice {
+        value: "disable",
+        label: Text {
+            en: "Disable the panel user and pause its forwards",
+            zh: "停用面板用户并暂停其转发",
+        },
+    },
+];
+
+/// Every product option, in `configoptionN` order.
+pub const OPTIONS: &[OptionSpec] = &[
+    OptionSpec {
+        key: "tunnels",
+        label: Text {
+            en: "Tunnels",
+            zh: "隧道",
+        },
+        description: Text {
+            en: "Tunnel id(s) the customer may use, comma-separated (e.g. 3 or 3,5)",
+            zh: "客户可使用的隧道 ID，多个用逗号分隔（如 3 或 3,5）",
+        },
+        field: Field::Text,
+        default: "",
+        rule: Rule::IdList,
+        loader: Some(Loader::Tunnels),
+        size: 20,
+        simple: true,
+    },
+    OptionSpec {
+        key: "traffic_quota",
+        label: Text {
+            en: "Traffic quota (GiB)",
+            zh: "流量配额 (GiB)",
+        },
+        description: Text {
+            en: "Monthly traffic in GiB, both directions counted; 1-99998 or \"unlimited\"",
+            zh: "每月流量（GiB），上下行合计；1-99998 或 \"unlimited\"",
+        },
+        field: Field::Text,
+        default: "100",
+        rule: Rule::IntegerOrUnlimited {
+            min: 1,
+            max: 99_998,
+        },
+        loader: None,
+        size: 10,
+        simple: true,
+    },
+    OptionSpec {
+        key: "max_forwards",
+        label: Text {
+            en: "Max forwards",
+            zh: "最大转发数",
+        },
+        description: Text {
+            en: "Forwards the customer may create (enforced by this module; the panel does not)",
+            zh: "客户可创建的转发数（由本模块限制，面板本身不限制）",
+        },
+        field: Field::Text,
+        default: "10",
+        rule: Rule::Integer { min: 1, max: 1000 },
+        loader: None,
+        size: 10,
+        simple: true,
+    },
+    OptionSpec {
+        key: "speed_limit",
+        label: Text {
+            en: "Speed limit",
+            zh: "限速",
+        },
+        description: Text {
+            en: "Panel speed-limit id applied to every tunnel; 0 for none",
+            zh: "应用于所有隧道的面板限速规则 ID；0 表示不限速",
+        },
+        field: Field::Text,
+        default: "0",
+        rule: Rule::OptionalId,
+        loader: Some(Loader::SpeedLimits),
+        size: 10,
+        simple: true,
+    },
+    OptionSpec {
+        key: "tunnel_group",
+        label: Text {
+            en: "Tunnel group",
+            zh: "隧道分组",
+        },
+        description: Text {
+            en: "Also grant every tunnel of this panel tunnel group; 0 for none",
+            zh: "同时授予该面板隧道分组中的所有隧道；0 表示不使用",
+        },
+        field: Field::Text,
+        default: "0",
+        rule: Rule::OptionalId,
+        loader: Some(Loader::TunnelGroups),
+        size: 10,
+        simple: true,
+    },
+    OptionSpec {
+        key: "expiry_days",
+        label: Text {
+            en: "Validity (days)",
+            zh: "有效期（天）",
+        },
+        description: Text {
+            en: "Only for products without a due date (free or one-time): days until expiry; 0 = never",
+            zh: "仅用于没有到期日的产品（免费或一次性）：到期天数；0 表示永不过期",
+        },
+        field: Field::Text,
+        default: "30",
+        rule: Rule::Integer {
+            min: 0,
+            max: 36_500,
+        },
+        loader: None,
+        size: 10,
+        simple: false,
+    },
+    OptionSpec {
+        key: "expiry_grace_days",
+        label: Text {
+            en: "Expiry grace (days)",
+            zh: "到期宽限（天）",
+        },
+        description: Text {
+            en: "Days after the due date before the panel itself expires the account",
+            zh: "到期日之后面板自身停用账户前的宽限天数",
+        },
+        field: Field::Text,
+        default: "3",
+        rule: Rule::Integer { min: 0, max: 365 },
+        loader: None,
+        size: 10,
+        simple: false,
+    },
+    OptionSpec {
+        key: "traffic_reset",
+        label: Text {
+            en: "Monthly traffic reset",
+            zh: "每月流量重置",
+        },
+        description: Text {
+            en: "When the panel zeroes traffic each month: billing_day, a day 1-31, or never",
+            zh: "面板每月清零流量的时间：billing_day（账单日）、1-31 中的某日，或 never（从不）",
+        },
+        field: Field::Text,
+        default: "billing_day",
+        rule: Rule::ResetSchedule,
+        loader: None,
+        size: 12,
+        simple: false,
+    },
+    OptionSpec {
+        key: "username_prefix",
+        label: Text {
+            en: "Username prefix",
+            zh: "用户名前缀",
+        },
+        description: Text {
+            en: "Panel usernames are this prefix plus the WHMCS service id (e.g. flvx12)",
+            zh: "面板用户名为该前缀加 WHMCS 服务 ID（如 flvx12）",
+        },
+        field: Field::Text,
+        default: "flvx",
+        rule: Rule::Prefix { max: 20 },
+        loader: None,
+        size: 20,
+        simple: false,
+    },
+    OptionSpec {
+        key: "terminate_action",
+        label: Text {
+            en: "On termination",
+            zh: "终止时",
+        },
+        description: Text {
+            en: "What Terminate does on the panel",
+            zh: "终止服务时在面板上的操作",
+        },
+        field: Field::Dropdown(TERMINATE_ACTIONS),
+        default: "delete",
+        rule: Rule::OneOf,
+        loader: None,
+        size: 0,
+        simple: false,
+    },
+    OptionSpec {
+        key: "user_group",
+        label: Text {
+            en: "User group",
+            zh: "用户分组",
+        },
+        description: Text {
+            en: "Panel user group to put new users in; 0 for none",
+            zh: "新用户加入的面板用户分组；0 表示不加入",
+        },
+        field: Field::Text,
+        default: "0",
+        rule: Rule::OptionalId,
+        loader: Some(Loader::UserGroups),
+        size: 10,
+        simple: false,
+    },
+];
