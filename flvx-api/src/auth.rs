@@ -104,10 +104,8 @@ impl TokenCache {
         Fut: Future<Output = crate::Result<SecretString>>,
     {
         let mut slot = self.slot.lock().await;
-        if let Some(token) = &slot.token {
-            if token.is_fresh(SystemTime::now()) {
-                return Ok(token.clone());
-            }
+        if let Some(token) = slot.token.as_ref().filter(|t| t.is_fresh(SystemTime::now())) {
+            return Ok(token.clone());
         }
         let value = login().await?;
         slot.generation += 1;
