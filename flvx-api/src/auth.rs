@@ -104,7 +104,11 @@ impl TokenCache {
         Fut: Future<Output = crate::Result<SecretString>>,
     {
         let mut slot = self.slot.lock().await;
-        if let Some(token) = slot.token.as_ref().filter(|t| t.is_fresh(SystemTime::now())) {
+        if let Some(token) = slot
+            .token
+            .as_ref()
+            .filter(|t| t.is_fresh(SystemTime::now()))
+        {
             return Ok(token.clone());
         }
         let value = login().await?;

@@ -5,7 +5,7 @@ use crate::endpoints::{self, AuthLevel, Endpoint, Method};
 use crate::envelope::{CODE_UNAUTHORIZED, Envelope};
 use crate::models::LoginData;
 use crate::retry::RetryPolicy;
-use crate::{Error, Result};
+use crate::{Error, Result, panel_messages};
 use reqwest::header::{AUTHORIZATION, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
@@ -19,8 +19,6 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default time allowed for a whole request; above the panel's own 30 s write timeout for
 /// calls that wait on slow nodes (contract §1.1).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(35);
-/// The panel's answer to a login that needed a captcha (contract §2.4).
-const CAPTCHA_FAILED: &str = "验证码校验失败";
 
 /// A client for one FLVX panel. Cheap to clone: clones share the connection pool and token.
 #[derive(Clone)]
@@ -203,7 +201,7 @@ impl FlvxClient {
         let envelope = self.send(endpoint, &body, None).await?;
         match envelope.into_result(endpoint.path) {
             Ok(envelope) => Ok(envelope.data::<LoginData>(endpoint.path)?.token),
-            Err(Error::Api { msg, .. }) if msg == CAPTCHA_FAILED => {
+            Err(Error::Api { msg, .. }) if msg == panel_messages::CAPTCHA_FAILED => {
                 Err(Error::CaptchaRequired { msg })
             }
             Err(Error::Api { msg, .. }) => Err(Error::LoginRejected { msg }),

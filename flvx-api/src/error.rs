@@ -154,14 +154,11 @@ impl Error {
     pub fn is_not_found(&self) -> bool {
         match self {
             Error::NotFound { .. } => true,
-            Error::Api { msg, .. } => NOT_FOUND_MESSAGES.contains(&msg.as_str()),
+            Error::Api { msg, .. } => crate::panel_messages::NOT_FOUND.contains(&msg.as_str()),
             _ => false,
         }
     }
 }
-
-/// The panel's "no such thing" messages (contract §5).
-const NOT_FOUND_MESSAGES: &[&str] = &["用户不存在", "转发不存在", "隧道不存在"];
 
 /// Shorthand for results of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

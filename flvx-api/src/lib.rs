@@ -38,6 +38,7 @@ mod envelope;
 mod error;
 pub mod ids;
 pub mod models;
+pub mod panel_messages;
 pub mod recipes;
 mod retry;
 pub mod units;

@@ -5,11 +5,10 @@ use crate::error::{PanelContext, ProvisionError};
 use crate::messages::Msg;
 use crate::store::ServiceRecord;
 use flvx_api::models::{NewUser, User};
+use flvx_api::panel_messages::NAME_TAKEN;
 use flvx_api::recipes;
 use flvx_api::units::Status;
 
-/// The panel's answer when the username is taken.
-const NAME_TAKEN: &str = "用户名已存在";
 const ACTION: Msg = Msg::ActionCreate;
 
 impl Engine {

@@ -1,0 +1,68 @@
+//! `tunnel/list`, `tunnel/get` and `speed-limit/list` (contract §5.10, §5.11, §5.18).
+
+use super::Call;
+use crate::testkit::envelope::{Outcome, Reply};
+use crate::testkit::state::{NODE_ID, State, Tunnel};
+use serde_json::{Value, json};
+
+/// A float as Go's encoder writes it: integral values without a fraction (`1`, not `1.0`).
+fn go_float(f: f64) -> Value {
+    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e18 {
+        json!(f as i64)
+    } else {
+        json!(f)
+    }
+}
+
+/// A `tunnel/list` item: a port-forward tunnel entering through the fake node.
+fn item(t: &Tunnel) -> Value {
+    json!({
+        "id": t.id, "inx": t.inx, "name": t.name, "type": t.kind, "flow": t.flow,
+        "trafficRatio": go_float(t.traffic_ratio), "status": t.status,
+        "createdTime": t.created_time, "inIp": t.in_ip, "ipPreference": "",
+        "inNodeId": [{"nodeId": NODE_ID, "chainType": 1, "inx": 0, "protocol": "tls", "strategy": "round"}],
+        "outNodeId": [],
+        "chainNodes": [],
+    })
+}
+
+fn ordered(st: &State) -> Vec<&Tunnel> {
+    let mut tunnels: Vec<&Tunnel> = st.tunnels.values().collect();
+    tunnels.sort_by_key(|t| (t.inx, t.id));
+    tunnels
+}
+
+/// `POST /api/v1/tunnel/list`: every tunnel, by `inx` then id.
+pub(crate) fn list(st: &mut State, call: &Call) -> Outcome {
+    call.require_post()?;
+    Ok(Reply::data(Value::Array(
+        ordered(st).into_iter().map(item).collect(),
+    )))
+}
+
+/// `POST /api/v1/tunnel/get`: one tunnel, or `-1 "隧道不存在"`.
+pub(crate) fn get(st: &mut State, call: &Call) -> Outcome {
+    let id = call.id_from_body("id")?;
+    let tunnel = st
+        .tunnels
+        .get(&id)
+        .ok_or_else(|| Reply::fail("隧道不存在"))?;
+    Ok(Reply::data(item(tunnel)))
+}
+
+/// `POST /api/v1/speed-limit/list`: every speed limit, by id.
+pub(crate) fn speed_limits(st: &mut State, call: &Call) -> Outcome {
+    call.require_post()?;
+    let items = st
+        .speed_limits
+        .values()
+        .map(|s| {
+            json!({
+                "id": s.id, "name": s.name, "speed": s.speed, "tunnelId": s.tunnel_id,
+                "tunnelName": s.tunnel_name, "status": s.status, "createdTime": s.created_time,
+                "updatedTime": s.updated_time,
+            })
+        })
+        .collect();
+    Ok(Reply::data(Value::Array(items)))
+}

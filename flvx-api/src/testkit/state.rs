@@ -1,0 +1,324 @@
+//! The fake panel's database and runtime state, as plain rows.
+//!
+//! Rows mirror the panel's tables (contract §3) at the JSON level: ids are `i64`, times are
+//! milliseconds, `flow` is GiB, counters are bytes. Nothing here knows the SDK's models.
+
+use super::clock::Clock;
+use super::faults::{Fault, Faults};
+use super::journal::JournalEntry;
+use super::tokens::Tokens;
+use std::collections::{BTreeMap, HashMap};
+
+/// The seeded admin's id (`repository.go` `seedData`).
+pub(crate) const ADMIN_ID: i64 = 1;
+/// The one gost node every fake tunnel enters through.
+pub(crate) const NODE_ID: i64 = 1;
+/// Its name, as it appears in node error messages.
+pub(crate) const NODE_NAME: &str = "node-1";
+/// Its server IP (TEST-NET-2), used for `inIp` when a tunnel has no `in_ip`.
+pub(crate) const NODE_IP: &str = "198.51.100.1";
+/// The first port `forward/create` picks when `inPort` is missing.
+pub(crate) const FIRST_PORT: i64 = 10_000;
+/// How long a `captcha/verify` token stays usable.
+const CAPTCHA_TOKEN_MS: i64 = 5 * 60 * 1000;
+
+/// A `user` row.
+#[derive(Debug, Clone)]
+pub(crate) struct User {
+    pub(crate) id: i64,
+    pub(crate) user: String,
+    /// The password as stored (trimmed; the panel stores its MD5).
+    pub(crate) pwd: String,
+    pub(crate) role_id: i64,
+    pub(crate) exp_time: i64,
+    pub(crate) flow: i64,
+    pub(crate) in_flow: i64,
+    pub(crate) out_flow: i64,
+    pub(crate) flow_reset_time: i64,
+    pub(crate) num: i64,
+    pub(crate) created_time: i64,
+    pub(crate) updated_time: Option<i64>,
+    pub(crate) status: i64,
+}
+
+/// A `user_tunnel` row (a binding).
+#[derive(Debug, Clone)]
+pub(crate) struct Binding {
+    pub(crate) id: i64,
+    pub(crate) user_id: i64,
+    pub(crate) tunnel_id: i64,
+    pub(crate) speed_id: Option<i64>,
+    pub(crate) num: i64,
+    pub(crate) flow: i64,
+    pub(crate) in_flow: i64,
+    pub(crate) out_flow: i64,
+    pub(crate) flow_reset_time: i64,
+    pub(crate) exp_time: i64,
+    pub(crate) status: i64,
+}
+
+/// A `tunnel` row, with its single entry node.
+#[derive(Debug, Clone)]
+pub(crate) struct Tunnel {
+    pub(crate) id: i64,
+    pub(crate) inx: i64,
+    pub(crate) name: String,
+    pub(crate) kind: i64,
+    /// The 1|2 accounting multiplier.
+    pub(crate) flow: i64,
+    pub(crate) traffic_ratio: f64,
+    pub(crate) status: i64,
+    pub(crate) created_time: i64,
+    pub(crate) in_ip: Option<String>,
+}
+
+/// A `forward` row, its entry port, and what the node is doing with it.
+#[derive(Debug, Clone)]
+pub(crate) struct Forward {
+    pub(crate) id: i64,
+    pub(crate) user_id: i64,
+    pub(crate) user_name: String,
+    pub(crate) name: String,
+    pub(crate) tunnel_id: i64,
+    pub(crate) remote_addr: String,
+    pub(crate) strategy: String,
+    pub(crate) in_flow: i64,
+    pub(crate) out_flow: i64,
+    pub(crate) created_time: i64,
+    pub(crate) updated_time: i64,
+    pub(crate) status: i64,
+    pub(crate) inx: i64,
+    /// The `forward_port` port on the entry node.
+    pub(crate) port: i64,
+    /// The binding id baked into the node service name at the last push
+    /// (`<forwardId>_<userId>_<bindingId>`); 0 when the owner had no binding.
+    pub(crate) service_binding_id: i64,
+    /// Whether the service runs on the node. Differs from `status` after a re-push of a
+    /// paused forward (contract §4.7).
+    pub(crate) node_running: bool,
+}
+
+/// A `speed_limit` row.
+#[derive(Debug, Clone)]
+pub(crate) struct SpeedLimit {
+    pub(crate) id: i64,
+    pub(crate) name: String,
+    pub(crate) speed: i64,
+    pub(crate) tunnel_id: i64,
+    pub(crate) tunnel_name: String,
+    pub(crate) status: i64,
+    pub(crate) created_time: i64,
+    pub(crate) updated_time: Option<i64>,
+}
+
+/// A `user_group` or `tunnel_group` row.
+#[derive(Debug, Clone)]
+pub(crate) struct Group {
+    pub(crate) id: i64,
+    pub(crate) name: String,
+    pub(crate) status: i64,
+    pub(crate) created_time: i64,
+}
+
+/// Auto-increment counters (ids are never reused, as with SQLite `AUTOINCREMENT`).
+#[derive(Debug)]
+pub(crate) struct Sequences {
+    pub(crate) user: i64,
+    pub(crate) binding: i64,
+    pub(crate) tunnel: i64,
+    pub(crate) forward: i64,
+    pub(crate) speed_limit: i64,
+    pub(crate) user_group: i64,
+    pub(crate) tunnel_group: i64,
+}
+
+/// The whole fake panel.
+#[derive(Debug)]
+pub(crate) struct State {
+    pub(crate) clock: Clock,
+    pub(crate) users: BTreeMap<i64, User>,
+    pub(crate) bindings: BTreeMap<i64, Binding>,
+    pub(crate) tunnels: BTreeMap<i64, Tunnel>,
+    pub(crate) forwards: BTreeMap<i64, Forward>,
+    pub(crate) speed_limits: BTreeMap<i64, SpeedLimit>,
+    pub(crate) user_groups: BTreeMap<i64, Group>,
+    pub(crate) tunnel_groups: BTreeMap<i64, Group>,
+    /// `user_group_user` rows `(groupId, userId)`, in insertion order.
+    pub(crate) memberships: Vec<(i64, i64)>,
+    pub(crate) seq: Sequences,
+    pub(crate) captcha_enabled: bool,
+    pub(crate) captcha_tokens: HashMap<String, i64>,
+    pub(crate) nodes_online: bool,
+    pub(crate) tokens: Tokens,
+    pub(crate) journal: Vec<JournalEntry>,
+    pub(crate) faults: Faults,
+    /// The fault chosen for the request being handled (see `responder`).
+    pub(crate) pending: Option<Option<Fault>>,
+}
+
+impl State {
+    /// A fresh panel: the seeded admin and nothing else.
+    pub(crate) fn new() -> Self {
+        let admin = User {
+            id: ADMIN_ID,
+            user: "admin_user".into(),
+            pwd: "admin_user".into(),
+            role_id: 0,
+            exp_time: 2_727_251_700_000,
+            flow: 99_999,
+            in_flow: 0,
+            out_flow: 0,
+            flow_reset_time: 1,
+            num: 99_999,
+            created_time: 1_748_914_865_000,
+            updated_time: Some(1_754_011_744_252),
+            status: 1,
+        };
+        State {
+            clock: Clock::default(),
+            users: BTreeMap::from([(ADMIN_ID, admin)]),
+            bindings: BTreeMap::new(),
+            tunnels: BTreeMap::new(),
+            forwards: BTreeMap::new(),
+            speed_limits: BTreeMap::new(),
+            user_groups: BTreeMap::new(),
+            tunnel_groups: BTreeMap::new(),
+            memberships: Vec::new(),
+            seq: Sequences {
+                user: ADMIN_ID,
+                binding: 0,
+                tunnel: 0,
+                forward: 0,
+                speed_limit: 0,
+                user_group: 0,
+                tunnel_group: 0,
+            },
+            captcha_enabled: false,
+            captcha_tokens: HashMap::new(),
+            nodes_online: true,
+            tokens: Tokens::default(),
+            journal: Vec::new(),
+            faults: Faults::default(),
+            pending: None,
+        }
+    }
+
+    /// The panel's current time in milliseconds.
+    pub(crate) fn now(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    /// The user with this exact (case-sensitive) name.
+    pub(crate) fn user_by_name(&self, name: &str) -> Option<&User> {
+        self.users.values().find(|u| u.user == name)
+    }
+
+    /// The first binding of `(user, tunnel)` (the pair is unique in the panel).
+    pub(crate) fn binding_of(&self, user_id: i64, tunnel_id: i64) -> Option<&Binding> {
+        self.bindings
+            .values()
+            .find(|b| b.user_id == user_id && b.tunnel_id == tunnel_id)
+    }
+
+    /// The group ids a user belongs to, in insertion order.
+    pub(crate) fn groups_of(&self, user_id: i64) -> Vec<i64> {
+        self.memberships
+            .iter()
+            .filter(|(_, u)| *u == user_id)
+            .map(|(g, _)| *g)
+            .collect()
+    }
+
+    /// Adds memberships, ignoring pairs that exist (`ON CONFLICT DO NOTHING`).
+    pub(crate) fn add_memberships(&mut self, user_id: i64, group_ids: &[i64]) {
+        for &group in group_ids {
+            if !self.memberships.contains(&(group, user_id)) {
+                self.memberships.push((group, user_id));
+            }
+        }
+    }
+
+    /// `inx` for a new row: `COALESCE(MAX(inx), -1) + 1`.
+    pub(crate) fn next_forward_inx(&self) -> i64 {
+        self.forwards
+            .values()
+            .map(|f| f.inx)
+            .max()
+            .map_or(0, |m| m + 1)
+    }
+
+    /// `inx` for a new tunnel.
+    pub(crate) fn next_tunnel_inx(&self) -> i64 {
+        self.tunnels
+            .values()
+            .map(|t| t.inx)
+            .max()
+            .map_or(0, |m| m + 1)
+    }
+
+    /// The lowest port from [`FIRST_PORT`] that no forward uses on the (single) entry node.
+    pub(crate) fn pick_port(&self) -> i64 {
+        (FIRST_PORT..=65_535)
+            .find(|p| !self.forwards.values().any(|f| f.port == *p))
+            .unwrap_or(FIRST_PORT)
+    }
+
+    /// Marks a `captcha/verify` id as usable for one login within five minutes.
+    pub(crate) fn mark_captcha(&mut self, id: &str) {
+        let now = self.now();
+        self.captcha_tokens.retain(|_, exp| *exp > now);
+        self.captcha_tokens
+            .insert(id.to_string(), now + CAPTCHA_TOKEN_MS);
+    }
+
+    /// Consumes a captcha id; true if it was marked and is still fresh.
+    pub(crate) fn consume_captcha(&mut self, id: &str) -> bool {
+        let now = self.now();
+        self.captcha_tokens.retain(|_, exp| *exp > now);
+        self.captcha_tokens.remove(id).is_some_and(|exp| exp > now)
+    }
+
+    /// Pushes a forward's service to the node (`AddService`/`UpdateService`): the node runs
+    /// it, whatever its DB status, with the owner's current binding id in its name.
+    /// Fails with the node's error when the nodes are offline.
+    pub(crate) fn push_forward(&mut self, forward_id: i64) -> Result<(), String> {
+        if !self.nodes_online {
+            return Err(format!("节点 {NODE_NAME} 下发失败: 节点不在线"));
+        }
+        let Some(f) = self.forwards.get(&forward_id) else {
+            return Ok(());
+        };
+        let binding = self.binding_of(f.user_id, f.tunnel_id).map_or(0, |b| b.id);
+        if let Some(f) = self.forwards.get_mut(&forward_id) {
+            f.service_binding_id = binding;
+            f.node_running = true;
+        }
+        Ok(())
+    }
+
+    /// Sends a control command (`PauseService`, `ResumeService`, `DeleteService`) for a
+    /// forward; fails with the node's error when the nodes are offline.
+    pub(crate) fn control_forward(&mut self, forward_id: i64, running: bool) -> Result<(), String> {
+        if !self.nodes_online {
+            return Err("节点不在线".to_string());
+        }
+        if let Some(f) = self.forwards.get_mut(&forward_id) {
+            f.node_running = running;
+        }
+        Ok(())
+    }
+
+    /// Re-pushes every forward of `user` on `tunnel` (`syncUserTunnelForwards`), ignoring
+    /// node errors. This restarts paused forwards on the node (§4.7).
+    pub(crate) fn repush_user_tunnel(&mut self, user_id: i64, tunnel_id: i64) {
+        let ids: Vec<i64> = self
+            .forwards
+            .values()
+            .filter(|f| f.user_id == user_id && f.tunnel_id == tunnel_id)
+            .map(|f| f.id)
+            .collect();
+        for id in ids {
+            let _ = self.push_forward(id);
+        }
+    }
+}

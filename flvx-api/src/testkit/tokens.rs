@@ -1,0 +1,124 @@
+//! Login tokens shaped like the panel's (contract §2.2): `base64url(header).base64url(claims).
+//! base64url(signature)` without padding, claims `sub` (string), `iat`, `exp` (unix seconds,
+//! 90 days), `user`, `name`, `role_id`.
+//!
+//! The panel checks only the signature and `exp`; it never consults the database, so a
+//! token outlives a password change, a disabled account and a deleted user. The fake keeps
+//! a table of the tokens it issued instead of verifying an HMAC; a token is valid while it
+//! is in the table and `exp` is after the panel's clock.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use std::collections::HashMap;
+use std::hash::{BuildHasher, Hasher, RandomState};
+
+/// Token lifetime in seconds (`expireTime = 90*24h`).
+const LIFETIME_SECS: i64 = 90 * 24 * 3600;
+
+/// What the panel reads from a token's claims.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Claims {
+    /// `sub`, parsed.
+    pub(crate) user_id: i64,
+    /// `user` / `name`.
+    pub(crate) name: String,
+    /// `role_id`, frozen at issue time.
+    pub(crate) role_id: i64,
+    /// `exp` in unix seconds.
+    pub(crate) exp: i64,
+}
+
+impl Claims {
+    /// Whether the token carries the admin role.
+    pub(crate) fn is_admin(&self) -> bool {
+        self.role_id == 0
+    }
+}
+
+/// The tokens issued so far.
+#[derive(Debug, Default)]
+pub(crate) struct Tokens {
+    issued: HashMap<String, Claims>,
+    serial: u64,
+    key: RandomState,
+}
+
+impl Tokens {
+    /// Issues a token at `now_ms`.
+    pub(crate) fn issue(&mut self, user_id: i64, name: &str, role_id: i64, now_ms: i64) -> String {
+        let iat = now_ms.div_euclid(1000);
+        let exp = iat + LIFETIME_SECS;
+        let header = r#"{"alg":"HmacSHA256","typ":"JWT"}"#;
+        // Go encodes the claims struct in field order: sub, iat, exp, user, name, role_id.
+        let quoted = serde_json::Value::from(name).to_string();
+        let payload = format!(
+            r#"{{"sub":"{user_id}","iat":{iat},"exp":{exp},"user":{quoted},"name":{quoted},"role_id":{role_id}}}"#
+        );
+        let signing_input = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(header),
+            URL_SAFE_NO_PAD.encode(payload)
+        );
+        // An opaque 32-byte signature, unique per issue so that tokens revoked by a fault
+        // are never re-issued verbatim.
+        self.serial += 1;
+        let mut signature = Vec::with_capacity(32);
+        for lane in 0..4u8 {
+            let mut hasher = self.key.build_hasher();
+            hasher.write(signing_input.as_bytes());
+            hasher.write_u64(self.serial);
+            hasher.write_u8(lane);
+            signature.extend_from_slice(&hasher.finish().to_le_bytes());
+        }
+        let token = format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(signature));
+        let claims = Claims {
+            user_id,
+            name: name.to_string(),
+            role_id,
+            exp,
+        };
+        self.issued.insert(token.clone(), claims);
+        token
+    }
+
+    /// The claims of a valid token (issued here, not revoked, `exp > now`).
+    pub(crate) fn validate(&self, token: &str, now_ms: i64) -> Option<&Claims> {
+        let claims = self.issued.get(token)?;
+        (claims.exp > now_ms.div_euclid(1000)).then_some(claims)
+    }
+
+    /// Makes every token issued so far invalid.
+    pub(crate) fn expire_all(&mut self) {
+        self.issued.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_shape_and_lifetime() {
+        let mut tokens = Tokens::default();
+        let now = 1_700_000_000_123;
+        let token = tokens.issue(2, "bob", 1, now);
+        let parts: Vec<&str> = token.split('.').collect();
+        assert_eq!(parts.len(), 3);
+        assert!(!token.contains('='));
+        let payload = URL_SAFE_NO_PAD.decode(parts[1]).unwrap();
+        let claims: serde_json::Value = serde_json::from_slice(&payload).unwrap();
+        assert_eq!(claims["sub"], "2");
+        assert_eq!(claims["iat"], 1_700_000_000);
+        assert_eq!(claims["exp"], 1_700_000_000 + LIFETIME_SECS);
+        assert_eq!(claims["role_id"], 1);
+        assert!(tokens.validate(&token, now).is_some());
+        assert!(
+            tokens
+                .validate(&token, (1_700_000_000 + LIFETIME_SECS) * 1000)
+                .is_none()
+        );
+        assert_ne!(token, tokens.issue(2, "bob", 1, now));
+        tokens.expire_all();
+        assert!(tokens.validate(&token, now).is_none());
+    }
+}
