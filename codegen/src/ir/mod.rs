@@ -1,0 +1,191 @@
+//! The validated intermediate representation the templates render. Every naming,
+//! numbering and validation decision is made here; templates only loop and branch.
+
+mod endpoints;
+mod messages;
+mod options;
+
+pub use endpoints::EndpointIr;
+pub use messages::MessageIr;
+pub use options::{ChoiceIr, OptionIr};
+
+use flvx_api::endpoints::Endpoint;
+use flvx_provision::messages::{Msg, Text};
+use flvx_provision::schema::{MAX_OPTIONS, OptionSpec};
+use std::fmt;
+
+/// The module's system name: the folder, the file and every function prefix.
+pub const MODULE_NAME: &str = "flvx";
+
+/// Everything the module's files are rendered from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModuleIr {
+    /// `flvx`.
+    pub name: &'static str,
+    /// Shown in WHMCS.
+    pub display_name: &'static str,
+    /// The release version.
+    pub version: String,
+    /// Module settings, in `configoptionN` order.
+    pub options: Vec<OptionIr>,
+    /// The panel endpoints the PHP client may call.
+    pub endpoints: Vec<EndpointIr>,
+    /// The message catalogue.
+    pub messages: Vec<MessageIr>,
+    /// Units, limits and panel facts both runtimes share.
+    pub constants: Vec<ConstantIr>,
+}
+
+/// A named PHP class constant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConstantIr {
+    /// UPPER_SNAKE name.
+    pub name: String,
+    /// A PHP literal (number, or single-quoted string already escaped).
+    pub literal: String,
+    /// Why it exists (safe for a PHP comment).
+    pub doc: String,
+}
+
+/// Invalid input to the generator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IrError(pub String);
+
+impl fmt::Display for IrError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for IrError {}
+
+impl ModuleIr {
+    /// The IR of the real module, from the crates' definitions.
+    pub fn from_definitions() -> Result<ModuleIr, IrError> {
+        let messages: Vec<(&str, Text)> = Msg::ALL.iter().map(|m| (m.key(), m.text())).collect();
+        ModuleIr::build(
+            flvx_provision::schema::OPTIONS,
+            flvx_api::endpoints::ALL,
+            &messages,
+        )
+    }
+
+    /// Builds and validates an IR from any definitions (tests feed edge cases here).
+    pub fn build(
+        options: &[OptionSpec],
+        endpoints: &[Endpoint],
+        messages: &[(&str, Text)],
+    ) -> Result<ModuleIr, IrError> {
+        if options.len() > MAX_OPTIONS {
+            return Err(IrError(format!(
+                "{} options, but WHMCS stores at most {MAX_OPTIONS}",
+                options.len()
+            )));
+        }
+        Ok(ModuleIr {
+            name: MODULE_NAME,
+            display_name: "FLVX Traffic Forwarding",
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            options: options::build(options)?,
+            endpoints: endpoints::build(endpoints)?,
+            messages: messages::build(messages)?,
+            constants: constants(),
+        })
+    }
+}
+
+/// A lowercase identifier safe as a PHP array key, function suffix or file name.
+pub(crate) fn check_identifier(what: &str, name: &str) -> Result<(), IrError> {
+    let mut chars = name.chars();
+    let first_ok = chars.next().is_some_and(|c| c.is_ascii_lowercase());
+    if first_ok && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+        Ok(())
+    } else {
+        Err(IrError(format!(
+            "{what} {name:?} is not an identifier (a-z, then a-z, 0-9 or _)"
+        )))
+    }
+}
+
+fn constants() -> Vec<ConstantIr> {
+    use flvx_api::panel_messages as panel;
+    use flvx_api::units::{BYTES_PER_GIB, BYTES_PER_MB, EpochMs, Gib};
+    let number = |name: &str, value: i128, doc: &str| ConstantIr {
+        name: name.to_owned(),
+        literal: value.to_string(),
+        doc: crate::escape::php_comment(doc),
+    };
+    let text = |name: &str, value: &str, doc: &str| ConstantIr {
+        name: name.to_owned(),
+        literal: format!("'{}'", php_single_quoted(value)),
+        doc: crate::escape::php_comment(doc),
+    };
+    vec![
+        number(
+            "BYTES_PER_GIB",
+            BYTES_PER_GIB.into(),
+            "The panel's quotas are GiB: flow x 2^30 bytes.",
+        ),
+        number(
+            "BYTES_PER_MB",
+            BYTES_PER_MB.into(),
+            "WHMCS bwusage/bwlimit are MB of 1024^2 bytes.",
+        ),
+        number(
+            "UNLIMITED_GIB",
+            Gib::UNLIMITED.get().into(),
+            "The panel UI's unlimited quota.",
+        ),
+        number(
+            "GIB_OVERFLOW",
+            Gib::OVERFLOW.into(),
+            "Quotas from here on wrap the panel's int64 arithmetic.",
+        ),
+        number(
+            "FAR_FUTURE_MS",
+            EpochMs::FAR_FUTURE.get().into(),
+            "Expiry for services that never expire.",
+        ),
+        number(
+            "TIMEOUT_SECONDS",
+            flvx_api::DEFAULT_TIMEOUT.as_secs().into(),
+            "Whole-request timeout, above the panel's 30 s write timeout.",
+        ),
+        number(
+            "CONNECT_TIMEOUT_SECONDS",
+            flvx_api::DEFAULT_CONNECT_TIMEOUT.as_secs().into(),
+            "Connection timeout.",
+        ),
+        text(
+            "MSG_NAME_TAKEN",
+            panel::NAME_TAKEN,
+            "Panel answer: the username is taken.",
+        ),
+        text(
+            "MSG_CAPTCHA_FAILED",
+            panel::CAPTCHA_FAILED,
+            "Panel answer: login needs a captcha.",
+        ),
+        text(
+            "MSG_USER_NOT_FOUND",
+            panel::USER_NOT_FOUND,
+            "Panel answer: no such user.",
+        ),
+        text(
+            "MSG_FORWARD_NOT_FOUND",
+            panel::FORWARD_NOT_FOUND,
+            "Panel answer: no such forward (or not yours).",
+        ),
+        text(
+            "MSG_TUNNEL_NOT_FOUND",
+            panel::TUNNEL_NOT_FOUND,
+            "Panel answer: no such tunnel.",
+        ),
+    ]
+}
+
+/// Escapes a value for the inside of a PHP single-quoted literal (for literals built in
+/// the IR rather than by a template).
+pub(crate) fn php_single_quoted(value: &str) -> String {
+    value.replace('\\', "\\\\").replace('\'', "\\'")
+}

@@ -1,0 +1,45 @@
+//! One askama template per generated file. Each sees the whole IR; templates only loop
+//! and branch over it.
+
+use crate::ir::ModuleIr;
+use askama::Template;
+
+macro_rules! templates {
+    ($($name:ident => $path:literal,)*) => {$(
+        #[derive(Template)]
+        #[template(path = $path)]
+        #[allow(dead_code)] // static templates do not read the IR
+        pub(crate) struct $name<'a> {
+            pub(crate) ir: &'a ModuleIr,
+        }
+    )*};
+}
+
+templates! {
+    ModuleFile => "module/flvx.php",
+    HooksFile => "module/hooks.php",
+    WhmcsJson => "module/whmcs.json",
+    AdminReadme => "module/README.md",
+    ApiClientFile => "module/lib/FlvxApiClient.php",
+    ApiExceptionFile => "module/lib/FlvxApiException.php",
+    TokenCacheFile => "module/lib/FlvxTokenCache.php",
+    OptionsFile => "module/lib/FlvxOptions.php",
+    LangFile => "module/lib/FlvxLang.php",
+    ConstantsFile => "module/lib/FlvxConstants.php",
+    ProvisionExceptionFile => "module/lib/FlvxProvisionException.php",
+    EngineFile => "module/lib/FlvxEngine.php",
+    StoreFile => "module/lib/FlvxStore.php",
+    ViewsFile => "module/lib/FlvxViews.php",
+    MetricProviderFile => "module/lib/FlvxMetricProvider.php",
+    ClientAreaTpl => "module/templates/clientarea.tpl",
+    ErrorTpl => "module/templates/error.tpl",
+}
+
+/// A language file: the catalogue in one language.
+#[derive(Template)]
+#[template(path = "module/lang/lang.php")]
+pub(crate) struct LanguageFile<'a> {
+    pub(crate) ir: &'a ModuleIr,
+    /// `true` for Chinese, `false` for English.
+    pub(crate) chinese: bool,
+}

@@ -1,0 +1,333 @@
+<?php
+
+namespace WHMCS\Module\Server\Flvx;
+
+if (!defined('WHMCS')) {
+    die('This file cannot be accessed directly');
+}
+
+/**
+ * The FLVX admin API client, generated from the Rust SDK's endpoint table.
+ *
+ * The panel answers HTTP 200 for every error, so success is decided by the envelope
+ * `code` alone. The token is sent raw (no "Bearer"), cached across requests, and on a
+ * body 401 the client logs in again once and retries once.
+ */
+final class FlvxApiClient
+{
+    /** Every endpoint: path, HTTP method, auth level, allowed request keys. */
+    const ENDPOINTS = array(
+{%- for e in ir.endpoints %}
+        '{{ e.name }}' => array('path' => '{{ e.path }}', 'method' => '{{ e.http_method }}', 'auth' => '{{ e.auth }}', 'keys' => array({% for k in e.keys %}'{{ k }}'{% if !loop.last %}, {% endif %}{% endfor %})),
+{%- endfor %}
+    );
+
+    /** Longest body excerpt kept in errors and logs. */
+    const SNIPPET_LENGTH = 200;
+
+    /** @var string */
+    private $baseUrl;
+
+    /** @var string */
+    private $username;
+
+    /** @var string */
+    private $password;
+
+    /** @var string token given by the admin instead of a password */
+    private $fixedToken;
+
+    /** @var bool */
+    private $verifyTls;
+
+    /**
+     * @param string $fixedToken a pre-issued token (then username and password are unused)
+     */
+    public function __construct(string $baseUrl, string $username, string $password, string $fixedToken = '', bool $verifyTls = true)
+    {
+        $this->baseUrl = rtrim($baseUrl, '/');
+        $this->username = $username;
+        $this->password = $password;
+        $this->fixedToken = trim($fixedToken);
+        $this->verifyTls = $verifyTls;
+    }
+
+    /**
+     * A client for the server of a WHMCS call.
+     *
+     * @throws FlvxApiException when the server record lacks what is needed
+     */
+    public static function fromParams(array $params): FlvxApiClient
+    {
+        $host = trim(isset($params['serverhostname']) ? (string) $params['serverhostname'] : '');
+        if ($host === '') {
+            $host = trim(isset($params['serverip']) ? (string) $params['serverip'] : '');
+        }
+        if ($host === '') {
+            throw new FlvxApiException(
+                FlvxApiException::CONFIG,
+                'No FLVX server is assigned: give the product a server group with an FLVX server (hostname, port, admin login).'
+            );
+        }
+        $secure = !empty($params['serversecure']);
+        $host = preg_replace('#^https?://#i', '', rtrim($host, '/'));
+        $port = isset($params['serverport']) ? trim((string) $params['serverport']) : '';
+        $url = ($secure ? 'https' : 'http') . '://' . $host;
+        if ($port !== '' && strpos($host, ':') === false) {
+            $url .= ':' . (int) $port;
+        }
+        $token = isset($params['serveraccesshash']) ? trim((string) $params['serveraccesshash']) : '';
+        $username = isset($params['serverusername']) ? (string) $params['serverusername'] : '';
+        $password = isset($params['serverpassword']) ? (string) $params['serverpassword'] : '';
+        if ($token === '' && ($username === '' || $password === '')) {
+            throw new FlvxApiException(
+                FlvxApiException::CONFIG,
+                'The FLVX server has no admin login: enter the panel admin username and password, or a pre-issued token in Access Hash.'
+            );
+        }
+        return new FlvxApiClient($url, $username, $password, $token, $secure);
+    }
+
+    /** The same panel acting as another account (a customer), with its own cached token. */
+    public function actingAs(string $username, string $password): FlvxApiClient
+    {
+        return new FlvxApiClient($this->baseUrl, $username, $password, '', $this->verifyTls);
+    }
+
+    public function baseUrl(): string
+    {
+        return $this->baseUrl;
+    }
+
+    /**
+     * Calls an endpoint by its table name and returns the envelope's `data`.
+     *
+     * @return mixed array, int or null
+     * @throws FlvxApiException
+     */
+    public function call(string $endpointName, array $body = array())
+    {
+        if (!isset(self::ENDPOINTS[$endpointName])) {
+            throw new FlvxApiException(FlvxApiException::CONFIG, 'Unknown FLVX endpoint ' . $endpointName . '.');
+        }
+        $endpoint = self::ENDPOINTS[$endpointName];
+        foreach (array_keys($body) as $key) {
+            if (!in_array($key, $endpoint['keys'], true)) {
+                throw new FlvxApiException(
+                    FlvxApiException::CONFIG,
+                    'Request key ' . $key . ' is not sent to ' . $endpoint['path'] . ' (strict endpoints reject unknown keys).'
+                );
+            }
+        }
+        if ($endpoint['auth'] === 'public') {
+            return $this->dataOf($this->send($endpoint, $body, null), $endpoint['path']);
+        }
+        $token = $this->token();
+        $envelope = $this->send($endpoint, $body, $token);
+        if ((int) $envelope['code'] === 401 && $this->fixedToken === '') {
+            FlvxTokenCache::forget($this->cacheKey(), $token);
+            $envelope = $this->send($endpoint, $body, $this->token());
+        }
+        return $this->dataOf($envelope, $endpoint['path']);
+    }
+{% for e in ir.endpoints %}
+    /** {{ e.http_method }} {{ e.path }} */
+    public function {{ e.method|safe }}(array $body = array())
+    {
+        return $this->call('{{ e.name }}', $body);
+    }
+{% endfor %}
+    /** The cached token, or a fresh one from `user/login`. */
+    private function token(): string
+    {
+        if ($this->fixedToken !== '') {
+            return $this->fixedToken;
+        }
+        $cached = FlvxTokenCache::get($this->cacheKey());
+        if ($cached !== null) {
+            return $cached;
+        }
+        $token = $this->login();
+        FlvxTokenCache::put($this->cacheKey(), $token, self::tokenExpiry($token));
+        return $token;
+    }
+
+    private function login(): string
+    {
+        $endpoint = self::ENDPOINTS['user_login'];
+        $body = array('username' => $this->username, 'password' => $this->password);
+        $envelope = $this->send($endpoint, $body, null);
+        $code = (int) $envelope['code'];
+        $message = isset($envelope['msg']) ? (string) $envelope['msg'] : '';
+        if ($code === 0 && isset($envelope['data']['token']) && is_string($envelope['data']['token'])) {
+            return $envelope['data']['token'];
+        }
+        if ($message === FlvxConstants::MSG_CAPTCHA_FAILED) {
+            throw new FlvxApiException(
+                FlvxApiException::CAPTCHA,
+                'FLVX rejected the login: the panel requires a captcha (' . $message . '); disable captcha on the panel (config captcha_enabled=false) or use a pre-issued API token',
+                $endpoint['path'],
+                $code,
+                $message
+            );
+        }
+        throw new FlvxApiException(
+            FlvxApiException::LOGIN,
+            'FLVX rejected the login: ' . $message,
+            $endpoint['path'],
+            $code,
+            $message
+        );
+    }
+
+    /** The `exp` claim of a JWT-shaped token (a hint only), or 90 days from now. */
+    private static function tokenExpiry(string $token): int
+    {
+        $parts = explode('.', $token);
+        if (count($parts) === 3) {
+            $json = base64_decode(strtr($parts[1], '-_', '+/'), true);
+            $claims = is_string($json) ? json_decode($json, true) : null;
+            if (is_array($claims) && isset($claims['exp']) && is_numeric($claims['exp'])) {
+                return (int) $claims['exp'];
+            }
+        }
+        return time() + 90 * 86400;
+    }
+
+    private function cacheKey(): string
+    {
+        return sha1($this->baseUrl . "\0" . $this->username);
+    }
+
+    /**
+     * One HTTP request; returns the decoded envelope.
+     *
+     * @throws FlvxApiException on transport failure or a non-envelope answer
+     */
+    private function send(array $endpoint, array $body, $token): array
+    {
+        $path = $endpoint['path'];
+        $payload = json_encode(empty($body) ? new \stdClass() : $body, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES);
+        $headers = array('Content-Type: application/json', 'Accept: application/json');
+        if ($token !== null) {
+            $headers[] = 'Authorization: ' . $token;
+        }
+        $curl = curl_init($this->baseUrl . $path);
+        curl_setopt_array($curl, array(
+            CURLOPT_CUSTOMREQUEST => $endpoint['method'],
+            CURLOPT_POSTFIELDS => $endpoint['method'] === 'POST' ? $payload : null,
+            CURLOPT_HTTPHEADER => $headers,
+            CURLOPT_RETURNTRANSFER => true,
+            CURLOPT_FOLLOWLOCATION => false,
+            CURLOPT_CONNECTTIMEOUT => FlvxConstants::CONNECT_TIMEOUT_SECONDS,
+            CURLOPT_TIMEOUT => FlvxConstants::TIMEOUT_SECONDS,
+            CURLOPT_SSL_VERIFYPEER => $this->verifyTls,
+            CURLOPT_SSL_VERIFYHOST => $this->verifyTls ? 2 : 0,
+        ));
+        $raw = curl_exec($curl);
+        $status = (int) curl_getinfo($curl, CURLINFO_HTTP_CODE);
+        $error = curl_error($curl);
+        curl_close($curl);
+        $this->log($path, $body, $raw === false ? $error : (string) $raw, $token);
+        if ($raw === false) {
+            throw new FlvxApiException(
+                FlvxApiException::TRANSPORT,
+                'could not reach the FLVX panel at ' . $path . ': ' . $error,
+                $path
+            );
+        }
+        $envelope = json_decode((string) $raw, true);
+        if (!is_array($envelope) || !array_key_exists('code', $envelope) || !is_int($envelope['code'])) {
+            $snippet = self::snippet((string) $raw);
+            throw new FlvxApiException(
+                FlvxApiException::UNEXPECTED,
+                $path . ' answered HTTP ' . $status . ' with a non-FLVX body: ' . $snippet,
+                $path,
+                null,
+                null,
+                $status
+            );
+        }
+        return $envelope;
+    }
+
+    /**
+     * The envelope's data, or the error its code stands for.
+     *
+     * @return mixed
+     */
+    private function dataOf(array $envelope, string $path)
+    {
+        $code = (int) $envelope['code'];
+        $message = isset($envelope['msg']) ? (string) $envelope['msg'] : '';
+        if ($code === 0) {
+            return array_key_exists('data', $envelope) ? $envelope['data'] : null;
+        }
+        if ($code === 401) {
+            throw new FlvxApiException(
+                FlvxApiException::UNAUTHORIZED,
+                'FLVX rejected the token at ' . $path . ': ' . $message . '; log in again or issue a new token',
+                $path,
+                $code,
+                $message
+            );
+        }
+        if ($code === 403) {
+            throw new FlvxApiException(
+                FlvxApiException::FORBIDDEN,
+                'FLVX refused ' . $path . ' (code 403): ' . $message . '; the account must be the panel admin',
+                $path,
+                $code,
+                $message
+            );
+        }
+        throw new FlvxApiException(
+            FlvxApiException::API,
+            'FLVX ' . $path . ' failed (code ' . $code . '): ' . $message,
+            $path,
+            $code,
+            $message
+        );
+    }
+
+    /** Logs a request with every secret masked (values, not just key names). */
+    private function log(string $path, array $body, string $response, $token): void
+    {
+        if (!function_exists('logModuleCall')) {
+            return;
+        }
+        $secrets = array_values(array_filter(
+            array($this->password, $this->fixedToken, (string) $token),
+            function ($value) {
+                return is_string($value) && strlen($value) >= 4;
+            }
+        ));
+        foreach (array('pwd', 'password') as $key) {
+            if (isset($body[$key]) && is_string($body[$key])) {
+                if (strlen($body[$key]) >= 4) {
+                    $secrets[] = $body[$key];
+                }
+                $body[$key] = '********';
+            }
+        }
+        $request = json_encode($body, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES);
+        $masked = self::snippet(self::mask($response, $secrets), 2000);
+        logModuleCall('flvx', $path, self::mask((string) $request, $secrets), $masked, '', $secrets);
+    }
+
+    private static function mask(string $text, array $secrets): string
+    {
+        foreach ($secrets as $secret) {
+            $text = str_replace($secret, '********', $text);
+        }
+        return preg_replace('/"token"\s*:\s*"[^"]*"/', '"token":"********"', $text);
+    }
+
+    private static function snippet(string $text, int $length = self::SNIPPET_LENGTH): string
+    {
+        if (function_exists('mb_substr')) {
+            return mb_substr($text, 0, $length, 'UTF-8');
+        }
+        return substr($text, 0, $length);
+    }
+}

@@ -1,0 +1,185 @@
+<?php
+
+namespace WHMCS\Module\Server\Flvx;
+
+if (!defined('WHMCS')) {
+    die('This file cannot be accessed directly');
+}
+
+/**
+ * The product options, generated from the Rust schema, and the plan parser that applies
+ * the same rules as the Rust engine. Order is ABI: option N is `configoptionN`.
+ */
+final class FlvxOptions
+{
+    const OPTIONS = array(
+{%- for o in ir.options %}
+        // configoption{{ o.position }}: {{ o.comment|safe }}
+        array(
+            'key' => '{{ o.key }}',
+            'label' => '{{ o.label_en }}',
+            'description' => '{{ o.description_en }}',
+            'type' => '{{ o.field_type }}',
+            'default' => '{{ o.default }}',
+            'rule' => '{{ o.rule }}',
+            'min' => {{ o.min }},
+            'max' => {{ o.max }},
+            'choices' => array({% for c in o.choices %}'{{ c.value }}' => '{{ c.label_en }}'{% if !loop.last %}, {% endif %}{% endfor %}),
+            'loader' => {% match o.loader %}{% when Some with (l) %}'flvx_{{ l }}'{% when None %}null{% endmatch %},
+            'size' => {{ o.size }},
+            'simple' => {% if o.simple %}true{% else %}false{% endif %},
+        ),
+{%- endfor %}
+    );
+
+    /** The array `flvx_ConfigOptions` returns. */
+    public static function configOptions(): array
+    {
+        $fields = array();
+        foreach (self::OPTIONS as $option) {
+            $field = array(
+                'FriendlyName' => $option['label'],
+                'Type' => $option['type'],
+                'Default' => $option['default'],
+                'Description' => $option['description'],
+                'SimpleMode' => $option['simple'],
+            );
+            if ($option['size'] > 0) {
+                $field['Size'] = (string) $option['size'];
+            }
+            if (!empty($option['choices'])) {
+                $field['Options'] = $option['choices'];
+            }
+            if ($option['loader'] !== null) {
+                $field['Loader'] = $option['loader'];
+            }
+            $fields[$option['key']] = $field;
+        }
+        return $fields;
+    }
+
+    /**
+     * Validates every option of a service and returns its values keyed by option key.
+     *
+     * @throws FlvxProvisionException naming the option, the value and what is allowed
+     */
+    public static function parsePlan(array $params): array
+    {
+        $overrides = isset($params['configoptions']) && is_array($params['configoptions'])
+            ? $params['configoptions']
+            : array();
+        $plan = array();
+        foreach (self::OPTIONS as $index => $option) {
+            $raw = self::rawValue($params, $overrides, $option, $index + 1);
+            $plan[$option['key']] = self::check($option, $raw);
+        }
+        return $plan;
+    }
+
+    /** A configurable option of the same name, else the module setting, else the default. */
+    private static function rawValue(array $params, array $overrides, array $option, int $position): string
+    {
+        $value = null;
+        foreach ($overrides as $name => $chosen) {
+            $name = trim((string) $name);
+            if (strcasecmp($name, $option['key']) === 0 || strcasecmp($name, $option['label']) === 0) {
+                $value = $chosen;
+                break;
+            }
+        }
+        if ($value === null) {
+            $key = 'configoption' . $position;
+            $value = isset($params[$key]) ? $params[$key] : '';
+        }
+        $value = is_scalar($value) ? (string) $value : '';
+        return trim($value) === '' ? $option['default'] : $value;
+    }
+
+    /**
+     * @return mixed the checked value
+     * @throws FlvxProvisionException
+     */
+    private static function check(array $option, string $raw)
+    {
+        $text = trim($raw);
+        switch ($option['rule']) {
+            case 'integer':
+                $n = self::wholeNumber($text);
+                if ($n !== null && $n >= $option['min'] && $n <= $option['max']) {
+                    return $n;
+                }
+                throw self::reject($option, $raw, 'allowed_integer', self::bounds($option));
+            case 'integer_or_unlimited':
+                if (strcasecmp($text, 'unlimited') === 0) {
+                    return FlvxConstants::UNLIMITED_GIB;
+                }
+                $n = self::wholeNumber($text);
+                if ($n !== null && $n >= $option['min'] && $n <= $option['max']) {
+                    return $n;
+                }
+                throw self::reject($option, $raw, 'allowed_integer_or_unlimited', self::bounds($option));
+            case 'id_list':
+                $ids = array();
+                foreach (explode(',', $text) as $part) {
+                    $n = self::wholeNumber(trim($part));
+                    if ($n === null || $n <= 0) {
+                        throw self::reject($option, $raw, 'allowed_id_list', array());
+                    }
+                    if (!in_array($n, $ids, true)) {
+                        $ids[] = $n;
+                    }
+                }
+                return $ids;
+            case 'optional_id':
+                $n = self::wholeNumber($text);
+                if ($n !== null) {
+                    return $n;
+                }
+                throw self::reject($option, $raw, 'allowed_optional_id', array());
+            case 'one_of':
+                if (array_key_exists($text, $option['choices'])) {
+                    return $text;
+                }
+                $choices = implode(', ', array_map('strval', array_keys($option['choices'])));
+                throw self::reject($option, $raw, 'allowed_one_of', array('choices' => $choices));
+            case 'reset_schedule':
+                if ($text === 'billing_day' || $text === 'never') {
+                    return $text;
+                }
+                $day = self::wholeNumber($text);
+                if ($day !== null && $day >= 1 && $day <= 31) {
+                    return $day;
+                }
+                throw self::reject($option, $raw, 'allowed_reset_schedule', array());
+            case 'prefix':
+                if (preg_match('/^[A-Za-z][A-Za-z0-9_-]*$/', $text) === 1 && strlen($text) <= $option['max']) {
+                    return $text;
+                }
+                throw self::reject($option, $raw, 'allowed_prefix', array('max' => (string) $option['max']));
+        }
+        throw self::reject($option, $raw, 'allowed_optional_id', array());
+    }
+
+    /** Digits only (no sign, decimals or exponent), at most 12 of them. */
+    private static function wholeNumber(string $text)
+    {
+        if ($text === '' || strlen($text) > 12 || !ctype_digit($text)) {
+            return null;
+        }
+        return (int) $text;
+    }
+
+    private static function bounds(array $option): array
+    {
+        return array('min' => (string) $option['min'], 'max' => (string) $option['max']);
+    }
+
+    private static function reject(array $option, string $raw, string $allowedKey, array $allowedArgs): FlvxProvisionException
+    {
+        return new FlvxProvisionException('invalid_option', array(
+            'option' => $option['label'],
+            'value' => $raw,
+            'allowed' => FlvxLang::text($allowedKey, $allowedArgs),
+        ));
+    }
+}
