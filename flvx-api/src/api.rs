@@ -39,7 +39,8 @@ pub trait FlvxApi: Send + Sync {
     async fn list_users(&self, keyword: Option<&str>) -> Result<Vec<User>>;
     /// `user/package`: the calling account's own package.
     async fn package(&self) -> Result<Package>;
-    /// `user/reset`: zero traffic counters. Resumes nothing (§5.7).
+    /// `user/reset`: zero traffic counters. Resumes nothing (§5.7); an unknown id still
+    /// succeeds.
     async fn reset_traffic(&self, target: ResetTarget) -> Result<()>;
     /// `user/groups`: the user groups a user belongs to.
     async fn user_groups_of(&self, id: UserId) -> Result<Vec<UserGroupId>>;
@@ -53,7 +54,9 @@ pub trait FlvxApi: Send + Sync {
     /// the user's forwards on that tunnel, which restarts paused ones (§4.7).
     async fn assign_binding(&self, assign: &BindingAssign) -> Result<()>;
     /// `tunnel/user/batch-assign`: bind several tunnels with only a speed limit each; other
-    /// fields come from the user (new binding) or stay (existing one).
+    /// fields come from the user (new binding) or stay (existing one). Unlike
+    /// [`FlvxApi::assign_binding`], a `None` speed limit here KEEPS an existing binding's
+    /// limit: the panel decodes this body strictly, where `null` counts as absent.
     async fn batch_assign_bindings(
         &self,
         user: UserId,
@@ -61,7 +64,8 @@ pub trait FlvxApi: Send + Sync {
     ) -> Result<()>;
     /// `tunnel/user/update`, a full replace (§5.14). Unknown ids succeed silently.
     async fn update_binding(&self, update: &BindingUpdate) -> Result<()>;
-    /// `tunnel/user/remove`. Leaves the user's forwards running (§5.15).
+    /// `tunnel/user/remove`. Leaves the user's forwards running (§5.15); an unknown id
+    /// still succeeds.
     async fn remove_binding(&self, id: BindingId) -> Result<()>;
     /// `tunnel/user/list`: a user's bindings (their status is not reported, §5.16).
     async fn list_bindings(&self, user: UserId) -> Result<Vec<Binding>>;

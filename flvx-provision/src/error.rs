@@ -29,6 +29,9 @@ pub enum ProvisionError {
     /// The service has no panel account.
     #[error("{}", self.message(Lang::En))]
     NotProvisioned,
+    /// The service password could never log in on the panel.
+    #[error("{}", self.message(Lang::En))]
+    InvalidPassword,
     /// A panel user with the service's username exists and this service did not create it.
     #[error("{}", self.message(Lang::En))]
     UserNotOurs {
@@ -111,6 +114,7 @@ impl ProvisionError {
                 Msg::InvalidDate.format(lang, &[("field", field), ("value", value)])
             }
             ProvisionError::NotProvisioned => Msg::NotProvisioned.format(lang, &[]),
+            ProvisionError::InvalidPassword => Msg::InvalidPassword.format(lang, &[]),
             ProvisionError::UserNotOurs { username } => {
                 Msg::UserNotOurs.format(lang, &[("username", username)])
             }

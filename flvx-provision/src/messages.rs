@@ -103,6 +103,11 @@ catalogue! {
         en: "The service's {field} \"{value}\" is not a date like 2026-12-31.",
         zh: "该服务的{field}“{value}”不是形如 2026-12-31 的日期。"
     }
+    /// The service password cannot work on the panel.
+    InvalidPassword = "invalid_password" {
+        en: "The service password is empty or starts or ends with a space; the FLVX panel trims passwords, so the customer could never log in. Set a new password on the service and try again.",
+        zh: "该服务密码为空或首尾含有空格；FLVX 面板会去除密码首尾空格，客户将无法登录。请为该服务设置新密码后重试。"
+    }
     /// The service was never provisioned on the panel.
     NotProvisioned = "not_provisioned" {
         en: "This service has no FLVX account yet. Run Create first.",

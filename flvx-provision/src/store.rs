@@ -2,9 +2,12 @@
 //!
 //! The engine saves a record only after the panel confirmed what it describes, so a
 //! failed operation leaves the stored record as it was and a retry starts from the truth.
+//! Two fields are intents, written before the panel call they guard: the create-pending
+//! marker and the forwards a suspend is about to pause.
 
 use async_trait::async_trait;
 use flvx_api::ids::{BindingId, ForwardId, TunnelId, UserId};
+use flvx_api::units::EpochMs;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
@@ -21,7 +24,9 @@ pub struct ServiceRecord {
     pub user_id: Option<UserId>,
     /// Binding ids by tunnel.
     pub bindings: BTreeMap<TunnelId, BindingId>,
-    /// Forwards this module paused on suspend, to resume exactly those.
+    /// Forwards unsuspend resumes: those suspend paused, and those the panel had already
+    /// paused (expiry, quota) that the customer did not. Written before the pause is sent,
+    /// so a lost answer cannot lose them.
     pub suspended_forwards: Vec<ForwardId>,
     /// Forwards the customer paused through the module, which renew must not resume.
     pub customer_paused: Vec<ForwardId>,
@@ -30,6 +35,9 @@ pub struct ServiceRecord {
     pub create_pending: bool,
     /// Whether the service is suspended (the panel does not report it reliably).
     pub suspended: bool,
+    /// The last expiry pushed to the panel. Once it has passed, the panel's daily job may
+    /// have disabled the user's bindings, which only a binding write re-enables (§4.4).
+    pub pushed_expiry: Option<EpochMs>,
 }
 
 /// Where service records live: WHMCS service properties in the PHP module, anything an

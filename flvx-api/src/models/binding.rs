@@ -2,7 +2,8 @@ use crate::ids::{BindingId, SpeedLimitId, TunnelId, UserId};
 use crate::units::{Bytes, EpochMs, Gib, Mbps, ResetDay, Status};
 use serde::{Deserialize, Serialize};
 
-/// A user's binding to a tunnel, as `tunnel/list` returns it (contract §5.16).
+/// A user's binding to a tunnel, as `tunnel/user/list` (and `user/package`) return it
+/// (contract §5.16).
 ///
 /// It has no `status`: the panel reports a literal 1 whatever the real value, so the real
 /// one must be remembered by the caller (contract §10.22).

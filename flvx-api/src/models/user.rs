@@ -13,9 +13,9 @@ pub struct User {
     pub id: UserId,
     /// The username (exact, case-sensitive).
     pub user: String,
-    /// 0 = admin, 1 = user.
+    /// 0 = admin, 1 = user; absent in `user/package` (so `None` there, never a guess).
     #[serde(default)]
-    pub role_id: i64,
+    pub role_id: Option<i64>,
     /// Enabled or disabled (login refused, forwards paused at the next report).
     pub status: Status,
     /// Traffic quota.

@@ -7,7 +7,7 @@ use crate::store::ServiceRecord;
 use flvx_api::models::{NewUser, User};
 use flvx_api::panel_messages::NAME_TAKEN;
 use flvx_api::recipes;
-use flvx_api::units::Status;
+use flvx_api::units::{EpochMs, Status};
 
 const ACTION: Msg = Msg::ActionCreate;
 
@@ -16,24 +16,42 @@ impl Engine {
     /// creates return none), one `tunnel/user/assign` per tunnel, one `tunnel/user/list`
     /// (binding ids). A retry after any failure converges; a same-named user this service
     /// did not create is refused. On an already provisioned service this re-applies the plan.
+    ///
+    /// Before `user/create` the record gets the create-pending marker and the expiry the
+    /// create sends. Every attempt sends that same expiry, so a user found under the name
+    /// later is this service's only if the marker is set and its `expTime` matches to the
+    /// millisecond: a fingerprint that costs no extra call.
     pub async fn create(&self, service: &Service) -> Result<ServiceRecord, ProvisionError> {
+        check_password(service)?;
         let original = self.load(service.id).await?;
         if original.user_id.is_some() && !original.create_pending {
             return self.sync(service).await;
         }
         let tunnels = self.tunnels(&service.plan, ACTION).await?;
+        let fingerprint = match (original.create_pending, original.pushed_expiry) {
+            (true, Some(sent)) => sent,
+            _ => service.expiry(),
+        };
         let mut record = original.clone();
         record.username = Some(service.username());
         record.create_pending = true;
+        record.pushed_expiry = Some(fingerprint);
         self.save(service.id, &record).await?;
-        let user = match self.create_or_adopt(service, original.create_pending).await {
+        let user = match self.create_or_adopt(service, &original, fingerprint).await {
             Ok(user) => user,
             Err(e @ ProvisionError::UserNotOurs { .. }) => {
-                self.save(service.id, &original).await?;
+                // The name was someone else's all along: none of our creates took effect.
+                let cleared = ServiceRecord {
+                    create_pending: false,
+                    pushed_expiry: None,
+                    ..original
+                };
+                self.save(service.id, &cleared).await?;
                 return Err(e);
             }
             Err(e) => return Err(e),
         };
+        record.pushed_expiry = Some(service.expiry());
         for tunnel in &tunnels {
             let assign = desired_binding(service, user.id, *tunnel);
             self.api.assign_binding(&assign).await.during(ACTION)?;
@@ -51,12 +69,14 @@ impl Engine {
         Ok(record)
     }
 
-    /// `user/create`; if the name is taken, adopt the user only when an earlier attempt of
-    /// this service sent the create (the pending marker), and bring it up to the plan.
+    /// `user/create`; if the name is taken, adopt the user only when it bears this
+    /// service's fingerprint, and bring it up to the plan. A user created on a retry with
+    /// an older fingerprint (products without a due date) gets the current expiry too.
     async fn create_or_adopt(
         &self,
         service: &Service,
-        was_pending: bool,
+        original: &ServiceRecord,
+        fingerprint: EpochMs,
     ) -> Result<User, ProvisionError> {
         let username = service.username();
         let new = NewUser {
@@ -64,14 +84,14 @@ impl Engine {
             password: service.password.clone(),
             flow: service.plan.quota,
             num: service.plan.max_forwards,
-            exp_time: service.expiry(),
+            exp_time: fingerprint,
             flow_reset_time: service.reset_day(),
             status: Status::Enabled,
             group_ids: service.plan.user_group.map(|g| vec![g]),
         };
         let adopting = match self.api.create_user(&new).await {
             Ok(()) => false,
-            Err(e) if e.panel_message() == Some(NAME_TAKEN) && was_pending => true,
+            Err(e) if e.panel_message() == Some(NAME_TAKEN) && original.create_pending => true,
             Err(e) if e.panel_message() == Some(NAME_TAKEN) => {
                 return Err(ProvisionError::UserNotOurs { username });
             }
@@ -91,15 +111,24 @@ impl Engine {
                     what: format!("user {username:?} just created"),
                 },
             })?;
-        if adopting {
-            let update = desired_user(
-                service,
-                user.id,
-                Status::Enabled,
-                Some(service.password.clone()),
-            );
+        if adopting && user.exp_time != fingerprint {
+            return Err(ProvisionError::UserNotOurs { username });
+        }
+        if adopting || fingerprint != service.expiry() {
+            let password = Some(service.password.clone());
+            let update = desired_user(service, user.id, Status::Enabled, password);
             self.api.update_user(&update).await.during(ACTION)?;
         }
         Ok(user)
     }
+}
+
+/// The panel trims passwords before storing them but not at login (contract §10.11), so a
+/// blank or space-padded password could never log in: refused before any call.
+pub(crate) fn check_password(service: &Service) -> Result<(), ProvisionError> {
+    let password = flvx_api::ExposeSecret::expose_secret(&service.password);
+    if password.trim().is_empty() || password.trim() != password {
+        return Err(ProvisionError::InvalidPassword);
+    }
+    Ok(())
 }

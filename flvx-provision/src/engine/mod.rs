@@ -8,6 +8,7 @@ mod batch;
 mod create;
 mod customer;
 mod package;
+mod repush;
 mod suspend;
 mod terminate;
 mod traffic;

@@ -39,8 +39,10 @@ impl Engine {
         Ok(record)
     }
 
-    /// Repairs drift: re-creates a user deleted by hand, re-applies every field and
-    /// binding, and re-pauses running forwards of a suspended service.
+    /// Repairs drift: re-creates a user deleted by hand (suspending it again if the service
+    /// is suspended), re-applies every field and binding (all of them if the pushed expiry
+    /// passed), re-pauses what the re-push restarted, and pauses running forwards of a
+    /// suspended service (customers keep their 90-day tokens, §2.2).
     pub async fn sync(&self, service: &Service) -> Result<ServiceRecord, ProvisionError> {
         let action = Msg::ActionSync;
         let mut record = self.load(service.id).await?;
@@ -50,57 +52,82 @@ impl Engine {
                 false => Err(ProvisionError::NotProvisioned),
             };
         };
-        if recipes::find_user(self.api.as_ref(), user)
+        let found = recipes::find_user(self.api.as_ref(), user)
             .await
-            .during(action)?
-            .is_none()
-        {
-            let fresh = ServiceRecord {
-                customer_paused: Vec::new(),
-                ..ServiceRecord::default()
-            };
-            self.save(service.id, &fresh).await?;
-            return Box::pin(self.create(service)).await;
+            .during(action)?;
+        if found.is_none() {
+            return self.recreate(service, record.suspended).await;
         }
+        let expired = super::repush::expiry_passed(&record, service);
         let update = desired_user(service, user, user_status(&record), None);
         self.api.update_user(&update).await.during(action)?;
-        self.apply_bindings(service, &mut record, user, action)
-            .await?;
-        if record.suspended {
-            let forwards = self.forwards_of(user, action).await?;
-            let running = ids_where(&forwards, |f| f.is_running());
-            let outcome = self.batch(user, &running, BatchOp::Pause, action).await?;
-            merge_ids(&mut record.suspended_forwards, &outcome.done);
-            if let Some(e) = outcome.error(BatchOp::Pause) {
-                self.save(service.id, &record).await?;
-                return Err(e);
+        record.pushed_expiry = Some(update.exp_time);
+        let mut repushed = match expired {
+            true => {
+                self.reenable_bindings(service, &record, user, action)
+                    .await?
+            }
+            false => Vec::new(),
+        };
+        for tunnel in self
+            .apply_bindings(service, &mut record, user, action)
+            .await?
+        {
+            if !repushed.contains(&tunnel) {
+                repushed.push(tunnel);
             }
         }
+        self.repause(user, &repushed, action).await?;
+        if !record.suspended {
+            self.save(service.id, &record).await?;
+            return Ok(record);
+        }
+        let forwards = self.forwards_of(user, action).await?;
+        let running = ids_where(&forwards, |f| f.is_running());
+        merge_ids(&mut record.suspended_forwards, &running);
         self.save(service.id, &record).await?;
-        Ok(record)
+        let outcome = self.batch(user, &running, BatchOp::Pause, action).await?;
+        outcome.error(BatchOp::Pause).map_or(Ok(record), Err)
+    }
+
+    /// Re-creates the account of a service whose panel user was deleted by hand.
+    async fn recreate(
+        &self,
+        service: &Service,
+        suspended: bool,
+    ) -> Result<ServiceRecord, ProvisionError> {
+        self.save(service.id, &ServiceRecord::default()).await?;
+        let record = Box::pin(self.create(service)).await?;
+        match suspended {
+            true => self.suspend(service).await,
+            false => Ok(record),
+        }
     }
 
     /// Brings the user's bindings to the plan: assigns missing ones and those whose speed
     /// limit differs, removes tunnels this service granted that the plan dropped (their
-    /// forwards first: a removed binding leaves forwards running, §5.15).
+    /// forwards first: a removed binding leaves forwards running, §5.15). Returns the
+    /// tunnels whose existing binding was re-assigned (their forwards were re-pushed).
     async fn apply_bindings(
         &self,
         service: &Service,
         record: &mut ServiceRecord,
         user: UserId,
         action: Msg,
-    ) -> Result<(), ProvisionError> {
+    ) -> Result<Vec<TunnelId>, ProvisionError> {
         let tunnels = self.tunnels(&service.plan, action).await?;
         let mut bindings = self.api.list_bindings(user).await.during(action)?;
         let mut created = false;
-        let mut repushed = false;
+        let mut repushed = Vec::new();
         for tunnel in &tunnels {
             let existing = bindings.iter().find(|b| b.tunnel_id == *tunnel);
             if existing.is_some_and(|b| b.speed_id == service.plan.speed_limit) {
                 continue;
             }
             created |= existing.is_none();
-            repushed |= existing.is_some();
+            if existing.is_some() {
+                repushed.push(*tunnel);
+            }
             let assign = desired_binding(service, user, *tunnel);
             self.api.assign_binding(&assign).await.during(action)?;
         }
@@ -114,20 +141,12 @@ impl Engine {
         if created {
             bindings = self.api.list_bindings(user).await.during(action)?;
         }
-        if repushed && record.suspended {
-            // A re-assign restarts paused forwards on the node (§4.7): pause them again.
-            let paused = record.suspended_forwards.clone();
-            let outcome = self.batch(user, &paused, BatchOp::Pause, action).await?;
-            if let Some(e) = outcome.error(BatchOp::Pause) {
-                return Err(e);
-            }
-        }
         record.bindings = bindings
             .iter()
             .filter(|b| tunnels.contains(&b.tunnel_id))
             .map(|b| (b.tunnel_id, b.id))
             .collect();
-        Ok(())
+        Ok(repushed)
     }
 
     async fn drop_tunnels(

@@ -85,11 +85,13 @@ impl Engine {
         record.suspended = true;
         record.user_id = Some(user);
         record.create_pending = false;
+        record.pushed_expiry = Some(update.exp_time);
         let forwards = self.forwards_of(user, ACTION).await?;
         let running = ids_where(&forwards, |f| f.is_running());
-        let outcome = self.batch(user, &running, BatchOp::Pause, ACTION).await?;
-        merge_ids(&mut record.suspended_forwards, &outcome.done);
+        merge_ids(&mut record.suspended_forwards, &running);
+        // Saved before the pause: if its answer is lost, the retry finds them paused.
         self.save(service.id, &record).await?;
+        let outcome = self.batch(user, &running, BatchOp::Pause, ACTION).await?;
         outcome.error(BatchOp::Pause).map_or(Ok(record), Err)
     }
 }

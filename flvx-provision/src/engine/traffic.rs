@@ -2,25 +2,44 @@
 //! quota pause forwards and nothing ever resumes them (contract §4.4), so both resume the
 //! forwards the panel paused, except those the customer paused on purpose.
 
-use super::batch::BatchOp;
+use super::batch::{BatchOp, BatchOutcome};
+use super::repush::expiry_passed;
 use super::{Engine, Service, desired_user, ids_where, user_status};
 use crate::error::{PanelContext, ProvisionError};
 use crate::messages::Msg;
 use crate::store::ServiceRecord;
-use flvx_api::ids::UserId;
-use flvx_api::models::ResetTarget;
+use flvx_api::ids::{TunnelId, UserId};
+use flvx_api::models::{Forward, ResetTarget};
 
 impl Engine {
     /// Renews `service`: pushes the new expiry (every field, status per suspension), then
-    /// resumes what expiry paused. Calls: `user/update`, `forward/list`, and
-    /// `forward/batch-resume` when something is paused. A suspended service is only updated.
+    /// resumes what expiry or quota paused. Calls: `user/update`, `forward/list`, and
+    /// `forward/batch-resume` when something is paused (not for a suspended service). If
+    /// the previously pushed expiry has passed, also one `tunnel/user/assign` per binding
+    /// (the daily job disabled them) and `forward/batch-pause` of the forwards that must
+    /// stay paused, which that re-push restarted on the node.
     pub async fn renew(&self, service: &Service) -> Result<ServiceRecord, ProvisionError> {
         let action = Msg::ActionRenew;
-        let (record, user) = self.provisioned(service.id).await?;
+        let (mut record, user) = self.provisioned(service.id).await?;
+        let expired = expiry_passed(&record, service);
         let update = desired_user(service, user, user_status(&record), None);
         self.api.update_user(&update).await.during(action)?;
-        self.resume_panel_paused(&record, user, action).await?;
-        Ok(record)
+        record.pushed_expiry = Some(update.exp_time);
+        let repushed = match expired {
+            true => {
+                self.reenable_bindings(service, &record, user, action)
+                    .await?
+            }
+            false => Vec::new(),
+        };
+        self.save(service.id, &record).await?;
+        let forwards = self.forwards_of(user, action).await?;
+        let resumed = self
+            .resume_panel_paused(&record, user, &forwards, action)
+            .await?;
+        self.pause_still_paused(user, &forwards, &repushed, &resumed, action)
+            .await?;
+        resumed.error(BatchOp::Resume).map_or(Ok(record), Err)
     }
 
     /// Zeroes the user's traffic (and every binding's), then resumes what the quota paused.
@@ -32,24 +51,49 @@ impl Engine {
             .reset_traffic(ResetTarget::User(user))
             .await
             .during(action)?;
-        self.resume_panel_paused(&record, user, action).await?;
-        Ok(record)
+        if record.suspended {
+            return Ok(record);
+        }
+        let forwards = self.forwards_of(user, action).await?;
+        let resumed = self
+            .resume_panel_paused(&record, user, &forwards, action)
+            .await?;
+        resumed.error(BatchOp::Resume).map_or(Ok(record), Err)
     }
 
+    /// Resumes the paused forwards the customer did not pause, unless suspended.
     async fn resume_panel_paused(
         &self,
         record: &ServiceRecord,
         user: UserId,
+        forwards: &[Forward],
         action: Msg,
-    ) -> Result<(), ProvisionError> {
+    ) -> Result<BatchOutcome, ProvisionError> {
         if record.suspended {
-            return Ok(());
+            return Ok(BatchOutcome::default());
         }
-        let forwards = self.forwards_of(user, action).await?;
-        let paused = ids_where(&forwards, |f| {
+        let paused = ids_where(forwards, |f| {
             !f.is_running() && !record.customer_paused.contains(&f.id)
         });
-        let outcome = self.batch(user, &paused, BatchOp::Resume, action).await?;
-        outcome.error(BatchOp::Resume).map_or(Ok(()), Err)
+        self.batch(user, &paused, BatchOp::Resume, action).await
+    }
+
+    /// After a re-push of `tunnels`, pauses on the node what the panel still shows paused:
+    /// the forwards of `forwards` that were paused there and were not just resumed.
+    async fn pause_still_paused(
+        &self,
+        user: UserId,
+        forwards: &[Forward],
+        tunnels: &[TunnelId],
+        resumed: &BatchOutcome,
+        action: Msg,
+    ) -> Result<(), ProvisionError> {
+        let still_paused = ids_where(forwards, |f| {
+            !f.is_running() && tunnels.contains(&f.tunnel_id) && !resumed.done.contains(&f.id)
+        });
+        let outcome = self
+            .batch(user, &still_paused, BatchOp::Pause, action)
+            .await?;
+        outcome.error(BatchOp::Pause).map_or(Ok(()), Err)
     }
 }
