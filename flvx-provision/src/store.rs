@@ -2,8 +2,8 @@
 //!
 //! The engine saves a record only after the panel confirmed what it describes, so a
 //! failed operation leaves the stored record as it was and a retry starts from the truth.
-//! Two fields are intents, written before the panel call they guard: the create-pending
-//! marker and the forwards a suspend is about to pause.
+//! Three fields are intents, written before the panel call they guard: the create-pending
+//! marker, the forwards a suspend is about to pause, and the tunnels about to be re-pushed.
 
 use async_trait::async_trait;
 use flvx_api::ids::{BindingId, ForwardId, TunnelId, UserId};
@@ -35,6 +35,10 @@ pub struct ServiceRecord {
     pub create_pending: bool,
     /// Whether the service is suspended (the panel does not report it reliably).
     pub suspended: bool,
+    /// Tunnels whose bindings are about to be re-assigned, which restarts paused forwards
+    /// on the node: saved before the assign, cleared once they are paused again, so a
+    /// retry after a failure in between still re-pauses them.
+    pub repause_tunnels: Vec<TunnelId>,
     /// The last expiry pushed to the panel. Once it has passed, the panel's daily job may
     /// have disabled the user's bindings, which only a binding write re-enables (§4.4).
     pub pushed_expiry: Option<EpochMs>,

@@ -1,13 +1,13 @@
 //! Create: a user named after the service, with its password, then one binding per tunnel.
 
-use super::{Engine, Service, desired_binding, desired_user};
+use super::{Engine, Service, desired_binding, desired_user, user_status};
 use crate::error::{PanelContext, ProvisionError};
 use crate::messages::Msg;
 use crate::store::ServiceRecord;
 use flvx_api::models::{NewUser, User};
 use flvx_api::panel_messages::NAME_TAKEN;
 use flvx_api::recipes;
-use flvx_api::units::{EpochMs, Status};
+use flvx_api::units::EpochMs;
 
 const ACTION: Msg = Msg::ActionCreate;
 
@@ -16,6 +16,8 @@ impl Engine {
     /// creates return none), one `tunnel/user/assign` per tunnel, one `tunnel/user/list`
     /// (binding ids). A retry after any failure converges; a same-named user this service
     /// did not create is refused. On an already provisioned service this re-applies the plan.
+    ///
+    /// A service whose record says suspended (a re-create by sync) gets a disabled user.
     ///
     /// Before `user/create` the record gets the create-pending marker and the expiry the
     /// create sends. Every attempt sends that same expiry, so a user found under the name
@@ -64,7 +66,6 @@ impl Engine {
             .map(|b| (b.tunnel_id, b.id))
             .collect();
         record.create_pending = false;
-        record.suspended = false;
         self.save(service.id, &record).await?;
         Ok(record)
     }
@@ -86,7 +87,7 @@ impl Engine {
             num: service.plan.max_forwards,
             exp_time: fingerprint,
             flow_reset_time: service.reset_day(),
-            status: Status::Enabled,
+            status: user_status(original),
             group_ids: service.plan.user_group.map(|g| vec![g]),
         };
         let adopting = match self.api.create_user(&new).await {
@@ -116,7 +117,7 @@ impl Engine {
         }
         if adopting || fingerprint != service.expiry() {
             let password = Some(service.password.clone());
-            let update = desired_user(service, user.id, Status::Enabled, password);
+            let update = desired_user(service, user.id, user_status(original), password);
             self.api.update_user(&update).await.during(ACTION)?;
         }
         Ok(user)

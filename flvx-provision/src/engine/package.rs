@@ -11,16 +11,22 @@ use flvx_api::recipes;
 impl Engine {
     /// Applies a new plan: quota, limits, speed and tunnels. The expiry is kept (it comes
     /// from the due date). Calls: `user/update`, `tunnel/user/list`, a `tunnel/user/assign`
-    /// per new tunnel or changed speed limit, for each dropped tunnel `forward/list`,
-    /// `forward/batch-delete` and `tunnel/user/remove`, and a second `tunnel/user/list`
-    /// only when a binding was created.
+    /// per new tunnel or changed speed limit; when tunnels were dropped, one `forward/list`,
+    /// a `forward/batch-delete` if they carry forwards, and a `tunnel/user/remove` each; a
+    /// second `tunnel/user/list` only when a binding was created; and when an existing
+    /// binding was re-assigned, `forward/list` and `forward/batch-pause` of the paused
+    /// forwards on it (the re-push restarted them on the node, §4.7).
     pub async fn change_package(&self, service: &Service) -> Result<ServiceRecord, ProvisionError> {
         let action = Msg::ActionChangePackage;
         let (mut record, user) = self.provisioned(service.id).await?;
         let update = desired_user(service, user, user_status(&record), None);
         self.api.update_user(&update).await.during(action)?;
-        self.apply_bindings(service, &mut record, user, action)
+        record.pushed_expiry = Some(update.exp_time);
+        let repushed = self
+            .apply_bindings(service, &mut record, user, action)
             .await?;
+        self.repause(user, &repushed, action).await?;
+        record.repause_tunnels.clear();
         self.save(service.id, &record).await?;
         Ok(record)
     }
@@ -31,11 +37,14 @@ impl Engine {
         service: &Service,
     ) -> Result<ServiceRecord, ProvisionError> {
         let action = Msg::ActionChangePassword;
-        let (record, user) = self.provisioned(service.id).await?;
+        super::create::check_password(service)?;
+        let (mut record, user) = self.provisioned(service.id).await?;
         let password = Some(service.password.clone());
         let update = desired_user(service, user, user_status(&record), password);
         self.api.update_user(&update).await.during(action)?;
         self.forget_customer(&service.username());
+        record.pushed_expiry = Some(update.exp_time);
+        self.save(service.id, &record).await?;
         Ok(record)
     }
 
@@ -78,6 +87,7 @@ impl Engine {
             }
         }
         self.repause(user, &repushed, action).await?;
+        record.repause_tunnels.clear();
         if !record.suspended {
             self.save(service.id, &record).await?;
             return Ok(record);
@@ -90,24 +100,28 @@ impl Engine {
         outcome.error(BatchOp::Pause).map_or(Ok(record), Err)
     }
 
-    /// Re-creates the account of a service whose panel user was deleted by hand.
+    /// Re-creates the account of a service whose panel user was deleted by hand. The
+    /// suspension is kept in the record throughout, so the user is created disabled and a
+    /// retry after any failure still knows the service is suspended.
     async fn recreate(
         &self,
         service: &Service,
         suspended: bool,
     ) -> Result<ServiceRecord, ProvisionError> {
-        self.save(service.id, &ServiceRecord::default()).await?;
-        let record = Box::pin(self.create(service)).await?;
-        match suspended {
-            true => self.suspend(service).await,
-            false => Ok(record),
-        }
+        self.forget_customer(&service.username());
+        let fresh = ServiceRecord {
+            suspended,
+            ..ServiceRecord::default()
+        };
+        self.save(service.id, &fresh).await?;
+        Box::pin(self.create(service)).await
     }
 
     /// Brings the user's bindings to the plan: assigns missing ones and those whose speed
     /// limit differs, removes tunnels this service granted that the plan dropped (their
     /// forwards first: a removed binding leaves forwards running, §5.15). Returns the
-    /// tunnels whose existing binding was re-assigned (their forwards were re-pushed).
+    /// tunnels whose existing binding was re-assigned, now or by an earlier attempt that
+    /// failed before re-pausing (their forwards were re-pushed).
     async fn apply_bindings(
         &self,
         service: &Service,
@@ -117,17 +131,29 @@ impl Engine {
     ) -> Result<Vec<TunnelId>, ProvisionError> {
         let tunnels = self.tunnels(&service.plan, action).await?;
         let mut bindings = self.api.list_bindings(user).await.during(action)?;
-        let mut created = false;
-        let mut repushed = Vec::new();
-        for tunnel in &tunnels {
+        let speed_ok = |tunnel: &TunnelId| {
             let existing = bindings.iter().find(|b| b.tunnel_id == *tunnel);
-            if existing.is_some_and(|b| b.speed_id == service.plan.speed_limit) {
-                continue;
+            existing.map(|b| b.speed_id == service.plan.speed_limit)
+        };
+        let missing: Vec<TunnelId> = tunnels
+            .iter()
+            .filter(|t| speed_ok(t).is_none())
+            .copied()
+            .collect();
+        let reassign: Vec<TunnelId> = tunnels
+            .iter()
+            .filter(|t| speed_ok(t) == Some(false))
+            .copied()
+            .collect();
+        if !reassign.is_empty() {
+            for tunnel in &reassign {
+                if !record.repause_tunnels.contains(tunnel) {
+                    record.repause_tunnels.push(*tunnel);
+                }
             }
-            created |= existing.is_none();
-            if existing.is_some() {
-                repushed.push(*tunnel);
-            }
+            self.save(service.id, record).await?;
+        }
+        for tunnel in missing.iter().chain(&reassign) {
             let assign = desired_binding(service, user, *tunnel);
             self.api.assign_binding(&assign).await.during(action)?;
         }
@@ -138,7 +164,7 @@ impl Engine {
             .copied()
             .collect();
         self.drop_tunnels(user, &dropped, &bindings, action).await?;
-        if created {
+        if !missing.is_empty() {
             bindings = self.api.list_bindings(user).await.during(action)?;
         }
         record.bindings = bindings
@@ -146,7 +172,7 @@ impl Engine {
             .filter(|b| tunnels.contains(&b.tunnel_id))
             .map(|b| (b.tunnel_id, b.id))
             .collect();
-        Ok(repushed)
+        Ok(record.repause_tunnels.clone())
     }
 
     async fn drop_tunnels(

@@ -46,7 +46,6 @@ impl Engine {
         let expired = expiry_passed(&record, service);
         let update = desired_user(service, user, Status::Enabled, None);
         self.api.update_user(&update).await.during(action)?;
-        record.pushed_expiry = Some(update.exp_time);
         let repushed = match expired {
             true => {
                 self.reenable_bindings(service, &record, user, action)
@@ -56,12 +55,14 @@ impl Engine {
         };
         let paused = record.suspended_forwards.clone();
         let outcome = self.batch(user, &paused, BatchOp::Resume, action).await?;
+        self.repause(user, &repushed, action).await?;
+        // Saved last: until every step is done, a retry must still see the old expiry.
         record.suspended = false;
         record
             .suspended_forwards
             .retain(|id| !outcome.done.contains(id));
+        record.pushed_expiry = Some(update.exp_time);
         self.save(service.id, &record).await?;
-        self.repause(user, &repushed, action).await?;
         outcome.error(BatchOp::Resume).map_or(Ok(record), Err)
     }
 }

@@ -30,7 +30,8 @@ impl Engine {
         }
     }
 
-    /// The user to act on: the stored one, or one a half-finished create left behind.
+    /// The user to act on: the stored one, or one a half-finished create left behind (it
+    /// carries the create's expiry fingerprint).
     async fn terminate_target(
         &self,
         service: &Service,
@@ -45,7 +46,9 @@ impl Engine {
         let found = recipes::find_user_by_name(self.api.as_ref(), &service.username())
             .await
             .during(ACTION)?;
-        Ok(found.map(|u| u.id))
+        // Only a user bearing this service's create fingerprint is ours to delete.
+        let ours = found.filter(|u| Some(u.exp_time) == record.pushed_expiry);
+        Ok(ours.map(|u| u.id))
     }
 
     async fn delete_account(

@@ -13,18 +13,17 @@ use flvx_api::models::{Forward, ResetTarget};
 
 impl Engine {
     /// Renews `service`: pushes the new expiry (every field, status per suspension), then
-    /// resumes what expiry or quota paused. Calls: `user/update`, `forward/list`, and
-    /// `forward/batch-resume` when something is paused (not for a suspended service). If
-    /// the previously pushed expiry has passed, also one `tunnel/user/assign` per binding
-    /// (the daily job disabled them) and `forward/batch-pause` of the forwards that must
-    /// stay paused, which that re-push restarted on the node.
+    /// resumes what expiry or quota paused. Calls: `user/update`, then (not for a suspended
+    /// service) `forward/list` and `forward/batch-resume` when something is paused. If the
+    /// previously pushed expiry has passed, also one `tunnel/user/assign` per binding (the
+    /// daily job disabled them), `forward/list` and `forward/batch-pause` of the forwards
+    /// that must stay paused, which that re-push restarted on the node.
     pub async fn renew(&self, service: &Service) -> Result<ServiceRecord, ProvisionError> {
         let action = Msg::ActionRenew;
         let (mut record, user) = self.provisioned(service.id).await?;
         let expired = expiry_passed(&record, service);
         let update = desired_user(service, user, user_status(&record), None);
         self.api.update_user(&update).await.during(action)?;
-        record.pushed_expiry = Some(update.exp_time);
         let repushed = match expired {
             true => {
                 self.reenable_bindings(service, &record, user, action)
@@ -32,13 +31,18 @@ impl Engine {
             }
             false => Vec::new(),
         };
+        let mut resumed = BatchOutcome::default();
+        if !record.suspended || expired {
+            let forwards = self.forwards_of(user, action).await?;
+            resumed = self
+                .resume_panel_paused(&record, user, &forwards, action)
+                .await?;
+            self.pause_still_paused(user, &forwards, &repushed, &resumed, action)
+                .await?;
+        }
+        // Saved last: until every step is done, a retry must still see the old expiry.
+        record.pushed_expiry = Some(update.exp_time);
         self.save(service.id, &record).await?;
-        let forwards = self.forwards_of(user, action).await?;
-        let resumed = self
-            .resume_panel_paused(&record, user, &forwards, action)
-            .await?;
-        self.pause_still_paused(user, &forwards, &repushed, &resumed, action)
-            .await?;
         resumed.error(BatchOp::Resume).map_or(Ok(record), Err)
     }
 
