@@ -1,3 +1,613 @@
 <?php
 
-// placeholder
+if (!defined('WHMCS')) {
+    die('This file cannot be accessed directly');
+}
+
+/*
+ * The WHMCS provisioning module for the FLVX traffic-forwarding panel (the version is
+ * FlvxConstants::MODULE_VERSION).
+ *
+ * Every function below catches everything and returns 'success' or a message (arrays for
+ * the array-returning ones); the work itself is done by the classes in lib/, the same
+ * logic as the Rust engine this file is generated with.
+ */
+
+use WHMCS\Database\Capsule;
+use WHMCS\Module\Server\Flvx\FlvxApiClient;
+use WHMCS\Module\Server\Flvx\FlvxApiException;
+use WHMCS\Module\Server\Flvx\FlvxConstants;
+use WHMCS\Module\Server\Flvx\FlvxEngine;
+use WHMCS\Module\Server\Flvx\FlvxLang;
+use WHMCS\Module\Server\Flvx\FlvxMetricProvider;
+use WHMCS\Module\Server\Flvx\FlvxOptions;
+use WHMCS\Module\Server\Flvx\FlvxProvisionException;
+use WHMCS\Module\Server\Flvx\FlvxService;
+use WHMCS\Module\Server\Flvx\FlvxStore;
+use WHMCS\Module\Server\Flvx\FlvxViews;
+
+// WHMCS autoloads lib/ for this namespace; loading the files here keeps the module working
+// without that autoloader (older WHMCS, tests).
+require_once __DIR__ . '/lib/FlvxConstants.php';
+require_once __DIR__ . '/lib/FlvxApiException.php';
+require_once __DIR__ . '/lib/FlvxProvisionException.php';
+require_once __DIR__ . '/lib/FlvxLang.php';
+require_once __DIR__ . '/lib/FlvxOptions.php';
+require_once __DIR__ . '/lib/FlvxTokenCache.php';
+require_once __DIR__ . '/lib/FlvxApiClient.php';
+require_once __DIR__ . '/lib/FlvxStore.php';
+require_once __DIR__ . '/lib/FlvxViews.php';
+require_once __DIR__ . '/lib/FlvxEngine.php';
+require_once __DIR__ . '/lib/FlvxMetricProvider.php';
+
+/**
+ * Module metadata. No single sign-on: the panel cannot take an external login.
+ */
+function flvx_MetaData()
+{
+    return array(
+        'DisplayName' => '{{ ir.display_name }}',
+        'APIVersion' => '1.1',
+        'RequiresServer' => true,
+        'DefaultNonSSLPort' => '6365',
+        'DefaultSSLPort' => '443',
+        'ServiceSingleSignOnLabel' => false,
+        'AdminSingleSignOnLabel' => false,
+        'ListAccountsUniqueIdentifierDisplayName' => 'Panel username',
+        'ListAccountsUniqueIdentifierField' => 'username',
+    );
+}
+
+/**
+ * The product's Module Settings, in configoptionN order (append-only).
+ */
+function flvx_ConfigOptions()
+{
+    try {
+        return FlvxOptions::configOptions();
+    } catch (\Throwable $e) {
+        FlvxEngine::logUnexpected('ConfigOptions', array(), $e);
+        return array();
+    }
+}
+
+/**
+ * Loader: the panel's tunnels, `id => "name (#id)"`.
+ */
+function flvx_LoadTunnels(array $params)
+{
+    try {
+        $rows = FlvxApiClient::fromParams($params)->call('tunnel_list');
+    } catch (\Throwable $e) {
+        throw new \Exception('Could not load the tunnels from the FLVX panel: ' . $e->getMessage()
+            . ' Fix the server (System Settings > Servers, then Test Connection) or type the tunnel ids by hand.');
+    }
+    $choices = FlvxViews::choices($rows, false);
+    if (count($choices) === 0) {
+        throw new \Exception('The FLVX panel has no tunnels yet: create one in the panel, then reload this page.');
+    }
+    return $choices;
+}
+
+/**
+ * Loader: the panel's speed limits, `(none)` first.
+ */
+function flvx_LoadSpeedLimits(array $params)
+{
+    try {
+        $rows = FlvxApiClient::fromParams($params)->call('speed_limit_list');
+    } catch (\Throwable $e) {
+        throw new \Exception('Could not load the speed limits from the FLVX panel: ' . $e->getMessage()
+            . ' Fix the server (System Settings > Servers, then Test Connection) or type the id by hand (0 for none).');
+    }
+    return FlvxViews::choices($rows, true);
+}
+
+/**
+ * Loader: the panel's tunnel groups, `(none)` first.
+ */
+function flvx_LoadTunnelGroups(array $params)
+{
+    try {
+        $rows = FlvxApiClient::fromParams($params)->call('tunnel_group_list');
+    } catch (\Throwable $e) {
+        throw new \Exception('Could not load the tunnel groups from the FLVX panel: ' . $e->getMessage()
+            . ' Fix the server (System Settings > Servers, then Test Connection) or type the id by hand (0 for none).');
+    }
+    return FlvxViews::choices($rows, true);
+}
+
+/**
+ * Loader: the panel's user groups, `(none)` first.
+ */
+function flvx_LoadUserGroups(array $params)
+{
+    try {
+        $rows = FlvxApiClient::fromParams($params)->call('user_group_list');
+    } catch (\Throwable $e) {
+        throw new \Exception('Could not load the user groups from the FLVX panel: ' . $e->getMessage()
+            . ' Fix the server (System Settings > Servers, then Test Connection) or type the id by hand (0 for none).');
+    }
+    return FlvxViews::choices($rows, true);
+}
+
+/**
+ * Test Connection: reachability, login, admin role, captcha, and at least one tunnel;
+ * each failure says what to fix.
+ */
+function flvx_TestConnection(array $params)
+{
+    try {
+        $api = FlvxApiClient::fromParams($params);
+        $where = $api->baseUrl();
+        try {
+            $captcha = $api->call('captcha_check');
+        } catch (FlvxApiException $e) {
+            return array('success' => false, 'error' => 'Could not reach the FLVX panel at ' . $where . ': '
+                . $e->getMessage() . '. Check the hostname, the port (6365 for the panel backend, 6366 for its'
+                . ' web front end) and the Secure tick (ticked = https).');
+        }
+        $usesToken = isset($params['serveraccesshash']) && trim((string) $params['serveraccesshash']) !== '';
+        try {
+            // Admin-only: proves the login and the admin role at once.
+            $api->call('user_list');
+        } catch (FlvxApiException $e) {
+            switch ($e->getKind()) {
+                case FlvxApiException::LOGIN:
+                    $hint = $e->getMessage() . '. Check the Username and Password of this server: they must be'
+                        . ' the FLVX panel admin login.';
+                    break;
+                case FlvxApiException::UNAUTHORIZED:
+                    $hint = $e->getMessage() . ($usesToken
+                        ? '. The token in Access Hash was refused: issue a new admin token, or clear Access Hash'
+                            . ' to log in with the username and password.'
+                        : '.');
+                    break;
+                case FlvxApiException::FORBIDDEN:
+                    $hint = 'The account is not the FLVX panel admin (user/list answered 403): ' . $e->getMessage()
+                        . '. Use the admin account (role 0) or an admin token.';
+                    break;
+                case FlvxApiException::CAPTCHA:
+                    $hint = $e->getMessage() . '.';
+                    break;
+                default:
+                    $hint = 'The FLVX panel answered, but listing users failed: ' . $e->getMessage() . '.';
+            }
+            return array('success' => false, 'error' => $hint);
+        }
+        if (!$usesToken && is_numeric($captcha) && (int) $captcha !== 0) {
+            return array('success' => false, 'error' => 'The FLVX panel requires a captcha to log in (captcha/check'
+                . ' answered 1), which the module cannot solve: the next login will fail. Disable captcha on the'
+                . ' panel (config captcha_enabled=false), or put a pre-issued admin token in the Access Hash field.');
+        }
+        $tunnels = $api->call('tunnel_list');
+        if (!is_array($tunnels) || count($tunnels) === 0) {
+            return array('success' => false, 'error' => 'Connected and logged in, but the FLVX panel has no tunnels:'
+                . ' create at least one tunnel in the panel before selling services.');
+        }
+        return array('success' => true, 'error' => '');
+    } catch (\Throwable $e) {
+        return array('success' => false, 'error' => FlvxEngine::failureMessage('TestConnection', $params, $e));
+    }
+}
+
+/**
+ * Create: the panel user named after the service, with the service password, and its tunnels.
+ */
+function flvx_CreateAccount(array $params)
+{
+    try {
+        $service = FlvxService::fromParams($params);
+        FlvxEngine::fromParams($params)->create($service);
+        return 'success';
+    } catch (\Throwable $e) {
+        return FlvxEngine::failureMessage('CreateAccount', $params, $e);
+    }
+}
+
+/**
+ * Suspend: user disabled and its running forwards paused now.
+ */
+function flvx_SuspendAccount(array $params)
+{
+    try {
+        $service = FlvxService::fromParams($params);
+        FlvxEngine::fromParams($params)->suspend($service);
+        return 'success';
+    } catch (\Throwable $e) {
+        return FlvxEngine::failureMessage('SuspendAccount', $params, $e);
+    }
+}
+
+/**
+ * Unsuspend: user enabled and exactly the forwards suspend paused resumed.
+ */
+function flvx_UnsuspendAccount(array $params)
+{
+    try {
+        $service = FlvxService::fromParams($params);
+        FlvxEngine::fromParams($params)->unsuspend($service);
+        return 'success';
+    } catch (\Throwable $e) {
+        return FlvxEngine::failureMessage('UnsuspendAccount', $params, $e);
+    }
+}
+
+/**
+ * Terminate: delete (forwards first) or disable, per the product's On termination setting.
+ */
+function flvx_TerminateAccount(array $params)
+{
+    try {
+        $service = FlvxService::fromParams($params);
+        FlvxEngine::fromParams($params)->terminate($service);
+        return 'success';
+    } catch (\Throwable $e) {
+        return FlvxEngine::failureMessage('TerminateAccount', $params, $e);
+    }
+}
+
+/**
+ * Renew: the new expiry, and forwards the panel paused on expiry resumed.
+ */
+function flvx_Renew(array $params)
+{
+    try {
+        $service = FlvxService::fromParams($params);
+        FlvxEngine::fromParams($params)->renew($service);
+        return 'success';
+    } catch (\Throwable $e) {
+        return FlvxEngine::failureMessage('Renew', $params, $e);
+    }
+}
+
+/**
+ * Upgrade or downgrade (product or configurable options): quota, limits, speed, tunnels.
+ */
+function flvx_ChangePackage(array $params)
+{
+    try {
+        $service = FlvxService::fromParams($params);
+        FlvxEngine::fromParams($params)->changePackage($service);
+        return 'success';
+    } catch (\Throwable $e) {
+        return FlvxEngine::failureMessage('ChangePackage', $params, $e);
+    }
+}
+
+/**
+ * Change password: `password` holds the new one; clients see the message on failure.
+ */
+function flvx_ChangePassword(array $params)
+{
+    try {
+        $service = FlvxService::fromParams($params);
+        FlvxEngine::fromParams($params)->changePassword($service);
+        return 'success';
+    } catch (\Throwable $e) {
+        return FlvxEngine::failureMessage('ChangePassword', $params, $e, true);
+    }
+}
+
+/**
+ * Admin button: zero the traffic counters and resume what the quota paused.
+ */
+function flvx_ResetTraffic(array $params)
+{
+    try {
+        $service = FlvxService::fromParams($params);
+        FlvxEngine::fromParams($params)->resetTraffic($service);
+        return 'success';
+    } catch (\Throwable $e) {
+        return FlvxEngine::failureMessage('ResetTraffic', $params, $e);
+    }
+}
+
+/**
+ * Admin button: repair drift (re-create a user deleted by hand, re-apply every field).
+ */
+function flvx_Sync(array $params)
+{
+    try {
+        $service = FlvxService::fromParams($params);
+        FlvxEngine::fromParams($params)->sync($service);
+        return 'success';
+    } catch (\Throwable $e) {
+        return FlvxEngine::failureMessage('Sync', $params, $e);
+    }
+}
+
+/**
+ * The admin service page's buttons.
+ */
+function flvx_AdminCustomButtonArray()
+{
+    try {
+        return array(
+            FlvxLang::text('action_reset_traffic') => 'ResetTraffic',
+            FlvxLang::text('action_sync') => 'Sync',
+        );
+    } catch (\Throwable $e) {
+        FlvxEngine::logUnexpected('AdminCustomButtonArray', array(), $e);
+        return array('Reset traffic' => 'ResetTraffic', 'Sync from panel' => 'Sync');
+    }
+}
+
+/**
+ * The customer's forward actions (forms on the product page, not buttons).
+ */
+function flvx_ClientAreaAllowedFunctions()
+{
+    return array('AddForward', 'DeleteForward', 'PauseForward', 'ResumeForward');
+}
+
+/**
+ * Client action: add a forward (POST tunnel_id, name, target, port).
+ */
+function flvx_AddForward(array $params)
+{
+    try {
+        if (!FlvxEngine::isPostRequest()) {
+            return FlvxViews::label('post_required');
+        }
+        $request = FlvxEngine::forwardRequest($_POST);
+        $service = FlvxService::fromParams($params);
+        FlvxEngine::fromParams($params)->addForward($service, $request);
+        return 'success';
+    } catch (\Throwable $e) {
+        return FlvxEngine::failureMessage('AddForward', $params, $e, true);
+    }
+}
+
+/**
+ * Client action: delete a forward (POST forward_id).
+ */
+function flvx_DeleteForward(array $params)
+{
+    try {
+        if (!FlvxEngine::isPostRequest()) {
+            return FlvxViews::label('post_required');
+        }
+        $forward = FlvxEngine::forwardId(isset($_POST['forward_id']) ? $_POST['forward_id'] : '');
+        $service = FlvxService::fromParams($params);
+        FlvxEngine::fromParams($params)->deleteForward($service, $forward);
+        return 'success';
+    } catch (\Throwable $e) {
+        return FlvxEngine::failureMessage('DeleteForward', $params, $e, true);
+    }
+}
+
+/**
+ * Client action: pause a forward (POST forward_id); renewals will not resume it.
+ */
+function flvx_PauseForward(array $params)
+{
+    try {
+        if (!FlvxEngine::isPostRequest()) {
+            return FlvxViews::label('post_required');
+        }
+        $forward = FlvxEngine::forwardId(isset($_POST['forward_id']) ? $_POST['forward_id'] : '');
+        $service = FlvxService::fromParams($params);
+        FlvxEngine::fromParams($params)->pauseForward($service, $forward);
+        return 'success';
+    } catch (\Throwable $e) {
+        return FlvxEngine::failureMessage('PauseForward', $params, $e, true);
+    }
+}
+
+/**
+ * Client action: resume a forward (POST forward_id); refused while suspended.
+ */
+function flvx_ResumeForward(array $params)
+{
+    try {
+        if (!FlvxEngine::isPostRequest()) {
+            return FlvxViews::label('post_required');
+        }
+        $forward = FlvxEngine::forwardId(isset($_POST['forward_id']) ? $_POST['forward_id'] : '');
+        $service = FlvxService::fromParams($params);
+        FlvxEngine::fromParams($params)->resumeForward($service, $forward);
+        return 'success';
+    } catch (\Throwable $e) {
+        return FlvxEngine::failureMessage('ResumeForward', $params, $e, true);
+    }
+}
+
+/**
+ * The client area's overview section.
+ */
+function flvx_ClientArea(array $params)
+{
+    $status = isset($params['status']) && is_string($params['status']) ? $params['status'] : '';
+    if ($status !== '' && $status !== 'Active' && $status !== 'Suspended') {
+        return '';
+    }
+    try {
+        $service = FlvxService::fromParams($params);
+        $engine = FlvxEngine::fromParams($params);
+        $view = $engine->clientView($service);
+        $record = $engine->store()->load($service->id);
+        return array(
+            'tabOverviewModuleOutputTemplate' => 'templates/clientarea.tpl',
+            'templateVariables' => FlvxViews::clientAreaVariables($service, $view, $record, $engine->api()->baseUrl()),
+        );
+    } catch (\Throwable $e) {
+        $message = FlvxEngine::failureMessage('ClientArea', $params, $e, true);
+        if ($status === 'Suspended') {
+            // The panel refuses logins of a disabled user, so a suspended customer may not
+            // get their package; say why instead of showing the login error.
+            $message = FlvxLang::text('service_suspended');
+        }
+        return array(
+            'tabOverviewModuleOutputTemplate' => 'templates/error.tpl',
+            'templateVariables' => array(
+                'flvxError' => $message,
+                'flvxLang' => FlvxViews::labels(),
+            ),
+        );
+    }
+}
+
+/**
+ * Rows on the admin service page: what the module stored, and the traffic.
+ */
+function flvx_AdminServicesTabFields(array $params)
+{
+    try {
+        $id = isset($params['serviceid']) && is_numeric($params['serviceid']) ? (int) $params['serviceid'] : 0;
+        $store = new FlvxStore();
+        $record = $store->load($id);
+        $html = function ($text) {
+            return htmlspecialchars((string) $text, ENT_QUOTES, 'UTF-8');
+        };
+        $none = FlvxViews::label('label_none');
+        $bindings = array();
+        foreach ($record['bindings'] as $tunnel => $binding) {
+            $bindings[] = $tunnel . ': ' . $binding;
+        }
+        $list = function (array $ids) use ($none) {
+            return count($ids) === 0 ? $none : implode(', ', $ids);
+        };
+        $rows = array(
+            FlvxViews::label('label_panel_user_id') => $html($record['user_id'] === null ? $none : $record['user_id']),
+            FlvxViews::label('label_username') => $html($record['username'] === null ? $none : $record['username']),
+            FlvxViews::label('label_bindings') => $html(count($bindings) === 0 ? $none : implode(', ', $bindings)),
+            FlvxViews::label('label_suspended_forwards') => $html($list($record['suspended_forwards'])),
+            FlvxViews::label('label_customer_paused') => $html($list($record['customer_paused'])),
+        );
+        if ($record['pushed_expiry'] !== null) {
+            $rows[FlvxViews::label('label_pushed_expiry')] = $html(FlvxViews::expiryLabel($record['pushed_expiry']));
+        }
+        if ($record['create_pending']) {
+            $rows[FlvxViews::label('label_create_pending')] = $html(FlvxViews::label('label_yes'));
+        }
+        if ($record['user_id'] !== null) {
+            try {
+                $usage = FlvxEngine::fromParams($params)->usage(array($id));
+                if (isset($usage[$id])) {
+                    $u = $usage[$id];
+                    $text = FlvxViews::humanBytes($u['used']) . ' / ' . FlvxViews::quotaLabel($u['quota']);
+                    if ($u['quota'] < (int) FlvxConstants::UNLIMITED_GIB) {
+                        $text .= ' (' . FlvxViews::percent($u['used'], $u['quota']) . '%)';
+                    }
+                } else {
+                    $text = FlvxLang::text('panel_error', array(
+                        'action' => FlvxLang::text('label_traffic'),
+                        'detail' => 'user ' . $record['user_id'] . ' was not found on the panel; use '
+                            . FlvxLang::text('action_sync'),
+                    ));
+                }
+            } catch (\Throwable $e) {
+                $text = FlvxEngine::failureMessage('AdminServicesTabFields', $params, $e);
+            }
+            $rows[FlvxViews::label('label_usage')] = $html($text);
+        }
+        return $rows;
+    } catch (\Throwable $e) {
+        FlvxEngine::logUnexpected('AdminServicesTabFields', $params, $e);
+        return array();
+    }
+}
+
+/**
+ * Daily cron, once per server: traffic of every Active or Suspended service of this server
+ * from ONE user/list, written to tblhosting (bwusage and bwlimit in MB, 0 = unlimited).
+ */
+function flvx_UsageUpdate(array $params)
+{
+    try {
+        $serverId = isset($params['serverid']) && is_numeric($params['serverid']) ? (int) $params['serverid'] : 0;
+        $ids = array();
+        $rows = Capsule::table('tblhosting')
+            ->where('server', $serverId)
+            ->whereIn('domainstatus', array('Active', 'Suspended'))
+            ->get(array('id'));
+        foreach ($rows as $row) {
+            $ids[] = (int) $row->id;
+        }
+        if (count($ids) === 0) {
+            return;
+        }
+        $usage = FlvxEngine::fromParams($params)->usage($ids);
+        $now = date('Y-m-d H:i:s');
+        foreach ($usage as $serviceId => $u) {
+            Capsule::table('tblhosting')->where('id', $serviceId)->update(array(
+                'bwusage' => $u['usage_mb'],
+                'bwlimit' => $u['limit_mb'],
+                'lastupdate' => $now,
+            ));
+        }
+    } catch (\Throwable $e) {
+        if ($e instanceof FlvxProvisionException || $e instanceof FlvxApiException) {
+            if (function_exists('logModuleCall')) {
+                $request = array('serverid' => isset($params['serverid']) ? $params['serverid'] : null);
+                logModuleCall('flvx', 'UsageUpdate', $request, $e->getMessage(), '', array());
+            }
+        } else {
+            FlvxEngine::logUnexpected('UsageUpdate', $params, $e);
+        }
+    }
+}
+
+/**
+ * Usage Billing: one monthly traffic metric in GB, from one user/list per server.
+ */
+function flvx_MetricProvider(array $params)
+{
+    try {
+        if (!class_exists(FlvxMetricProvider::class, false)) {
+            return null;
+        }
+        return new FlvxMetricProvider($params);
+    } catch (\Throwable $e) {
+        FlvxEngine::logUnexpected('MetricProvider', $params, $e);
+        return null;
+    }
+}
+
+/**
+ * Server Sync: the panel users of the services this module created on this server.
+ */
+function flvx_ListAccounts(array $params)
+{
+    try {
+        $serverId = isset($params['serverid']) && is_numeric($params['serverid']) ? (int) $params['serverid'] : 0;
+        $ids = array();
+        foreach (Capsule::table('tblhosting')->where('server', $serverId)->get(array('id')) as $row) {
+            $ids[] = (int) $row->id;
+        }
+        $byUser = array();
+        foreach ((new FlvxStore())->loadMany($ids) as $record) {
+            if ($record['user_id'] !== null) {
+                $byUser[$record['user_id']] = true;
+            }
+        }
+        $accounts = array();
+        if (count($byUser) > 0) {
+            $statuses = class_exists('WHMCS\Service\Status');
+            $active = $statuses ? constant('WHMCS\Service\Status::ACTIVE') : 'Active';
+            $suspended = $statuses ? constant('WHMCS\Service\Status::SUSPENDED') : 'Suspended';
+            foreach (FlvxEngine::fromParams($params)->panelUsers('action_sync') as $user) {
+                if (!isset($byUser[(int) $user['id']])) {
+                    continue;
+                }
+                $name = FlvxViews::textField($user, 'user');
+                $created = FlvxViews::intField($user, 'createdTime');
+                $accounts[] = array(
+                    'name' => $name,
+                    'email' => '',
+                    'username' => $name,
+                    'domain' => '',
+                    'uniqueIdentifier' => $name,
+                    'product' => '',
+                    'primaryip' => '',
+                    'created' => $created > 0 ? date('Y-m-d H:i:s', (int) floor($created / 1000)) : '',
+                    'status' => FlvxViews::intField($user, 'status') === 1 ? $active : $suspended,
+                );
+            }
+        }
+        return array('success' => true, 'accounts' => $accounts);
+    } catch (\Throwable $e) {
+        return array('success' => false, 'error' => FlvxEngine::failureMessage('ListAccounts', $params, $e));
+    }
+}

@@ -1,3 +1,226 @@
 <?php
 
-// placeholder
+namespace WHMCS\Module\Server\Flvx;
+
+use WHMCS\Database\Capsule;
+
+if (!defined('WHMCS')) {
+    die('This file cannot be accessed directly');
+}
+
+/**
+ * What a service remembers about its panel account (the Rust `ServiceRecord`), kept as
+ * JSON in the module's own table `mod_flvx_services`, one row per WHMCS service: the
+ * panel username and user id, binding ids by tunnel, the forwards unsuspend resumes, the
+ * forwards the customer paused, the create-pending marker, the suspended flag, and the
+ * last expiry pushed to the panel.
+ *
+ * The engine saves a record only after the panel confirmed what it describes (two fields
+ * are intents, written before the call they guard: the create-pending marker and the
+ * forwards a suspend is about to pause), so a failed operation leaves the stored record
+ * as it was and a retry starts from the truth. Every database failure becomes the
+ * catalogue message `store_failed`.
+ */
+class FlvxStore
+{
+    const TABLE = 'mod_flvx_services';
+
+    /** @var bool whether the table is known to exist in this request */
+    private static $tableReady = false;
+
+    /**
+     * The record of a service that was never provisioned.
+     */
+    public static function defaultRecord(): array
+    {
+        return array(
+            'username' => null,
+            'user_id' => null,
+            'bindings' => array(),
+            'suspended_forwards' => array(),
+            'customer_paused' => array(),
+            'create_pending' => false,
+            'suspended' => false,
+            'pushed_expiry' => null,
+        );
+    }
+
+    /**
+     * The record of `$serviceId`, or the default record when none was saved.
+     */
+    public function load(int $serviceId): array
+    {
+        $this->ensureTable();
+        try {
+            $row = Capsule::table(self::TABLE)->where('serviceid', $serviceId)->first();
+        } catch (\Throwable $e) {
+            throw $this->failure('reading the record of service ' . $serviceId, $e);
+        }
+        if ($row === null) {
+            return self::defaultRecord();
+        }
+        $json = is_object($row) && isset($row->record) ? (string) $row->record : '';
+        $data = json_decode($json, true);
+        if (!is_array($data)) {
+            throw new FlvxProvisionException('store_failed', array(
+                'detail' => 'the stored record of service ' . $serviceId . ' in ' . self::TABLE
+                    . ' is not valid JSON; repair or delete that row, then run Sync',
+            ));
+        }
+        return self::normalise($data);
+    }
+
+    /**
+     * Replaces the record of `$serviceId`.
+     */
+    public function save(int $serviceId, array $record): void
+    {
+        $json = self::encode(self::normalise($record));
+        $this->ensureTable();
+        try {
+            $values = array('record' => $json, 'updated_at' => date('Y-m-d H:i:s'));
+            $query = Capsule::table(self::TABLE)->where('serviceid', $serviceId);
+            if ($query->exists()) {
+                Capsule::table(self::TABLE)->where('serviceid', $serviceId)->update($values);
+            } else {
+                Capsule::table(self::TABLE)->insert(array_merge(array('serviceid' => $serviceId), $values));
+            }
+        } catch (\Throwable $e) {
+            throw $this->failure('saving the record of service ' . $serviceId, $e);
+        }
+    }
+
+    /**
+     * The records of several services at once (one query), keyed by service id; services
+     * without a stored record are left out.
+     *
+     * @param int[] $serviceIds
+     * @return array<int, array>
+     */
+    public function loadMany(array $serviceIds): array
+    {
+        $ids = array();
+        foreach ($serviceIds as $id) {
+            $ids[] = (int) $id;
+        }
+        if (count($ids) === 0) {
+            return array();
+        }
+        $this->ensureTable();
+        $records = array();
+        try {
+            foreach (array_chunk($ids, 500) as $chunk) {
+                $rows = Capsule::table(self::TABLE)->whereIn('serviceid', $chunk)->get();
+                foreach ($rows as $row) {
+                    $data = json_decode((string) $row->record, true);
+                    if (is_array($data)) {
+                        $records[(int) $row->serviceid] = self::normalise($data);
+                    }
+                }
+            }
+        } catch (\Throwable $e) {
+            throw $this->failure('reading the service records', $e);
+        }
+        ksort($records);
+        return $records;
+    }
+
+    /**
+     * Writes the panel username onto the WHMCS service (`tblhosting.username`), so the
+     * product page and the welcome e-mail show the login the customer really has.
+     */
+    public function setServiceUsername(int $serviceId, string $username): void
+    {
+        try {
+            Capsule::table('tblhosting')->where('id', $serviceId)->update(array('username' => $username));
+        } catch (\Throwable $e) {
+            throw $this->failure('writing the username of service ' . $serviceId . ' to tblhosting', $e);
+        }
+    }
+
+    /**
+     * A record with every field present and of the right type (ids as integers, bindings
+     * sorted by tunnel id like the Rust `BTreeMap`).
+     */
+    public static function normalise(array $data): array
+    {
+        $record = self::defaultRecord();
+        if (isset($data['username']) && is_scalar($data['username']) && (string) $data['username'] !== '') {
+            $record['username'] = (string) $data['username'];
+        }
+        if (isset($data['user_id']) && is_numeric($data['user_id'])) {
+            $record['user_id'] = (int) $data['user_id'];
+        }
+        if (isset($data['bindings']) && is_array($data['bindings'])) {
+            foreach ($data['bindings'] as $tunnel => $binding) {
+                if (is_numeric($tunnel) && is_numeric($binding)) {
+                    $record['bindings'][(int) $tunnel] = (int) $binding;
+                }
+            }
+            ksort($record['bindings']);
+        }
+        foreach (array('suspended_forwards', 'customer_paused') as $list) {
+            if (isset($data[$list]) && is_array($data[$list])) {
+                foreach ($data[$list] as $id) {
+                    if (is_numeric($id) && !in_array((int) $id, $record[$list], true)) {
+                        $record[$list][] = (int) $id;
+                    }
+                }
+            }
+        }
+        $record['create_pending'] = !empty($data['create_pending']);
+        $record['suspended'] = !empty($data['suspended']);
+        if (isset($data['pushed_expiry']) && is_numeric($data['pushed_expiry'])) {
+            $record['pushed_expiry'] = (int) $data['pushed_expiry'];
+        }
+        return $record;
+    }
+
+    /**
+     * The JSON form, field for field the serde form of the Rust `ServiceRecord`.
+     */
+    public static function encode(array $record): string
+    {
+        $wire = $record;
+        $wire['bindings'] = (object) $record['bindings'];
+        $json = json_encode($wire);
+        if (!is_string($json)) {
+            throw new FlvxProvisionException('store_failed', array(
+                'detail' => 'the record could not be encoded as JSON (' . json_last_error_msg() . ')',
+            ));
+        }
+        return $json;
+    }
+
+    /**
+     * Creates `mod_flvx_services` the first time it is needed.
+     */
+    private function ensureTable(): void
+    {
+        if (self::$tableReady) {
+            return;
+        }
+        try {
+            $schema = Capsule::schema();
+            if (!$schema->hasTable(self::TABLE)) {
+                $schema->create(self::TABLE, function ($table) {
+                    $table->unsignedInteger('serviceid')->primary();
+                    $table->text('record');
+                    $table->dateTime('updated_at')->nullable();
+                });
+            }
+        } catch (\Throwable $e) {
+            throw $this->failure('creating the table ' . self::TABLE, $e);
+        }
+        self::$tableReady = true;
+    }
+
+    private function failure(string $what, \Throwable $e): FlvxProvisionException
+    {
+        return new FlvxProvisionException(
+            'store_failed',
+            array('detail' => $what . ' failed: ' . $e->getMessage()),
+            $e
+        );
+    }
+}

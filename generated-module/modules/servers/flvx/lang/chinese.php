@@ -17,6 +17,7 @@ return array(
     'allowed_reset_schedule' => 'billing_day、never，或 1 到 31 之间的日期',
     'allowed_prefix' => '以字母开头，由字母、数字、- 或 _ 组成，最多 {max} 个字符',
     'invalid_date' => '该服务的{field}“{value}”不是形如 2026-12-31 的日期。',
+    'invalid_password' => '该服务密码为空或首尾含有空格；FLVX 面板会去除密码首尾空格，客户将无法登录。请为该服务设置新密码后重试。',
     'not_provisioned' => '该服务尚未在 FLVX 面板上开通，请先执行“开通”。',
     'user_not_ours' => 'FLVX 面板上已存在名为“{username}”的用户，且不是由该服务创建的，因此未接管。请删除或重命名该面板用户，或修改用户名前缀后重新执行“开通”。',
     'panel_error' => 'FLVX 面板拒绝了{action}：{detail}',

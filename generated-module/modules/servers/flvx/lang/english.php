@@ -17,6 +17,7 @@ return array(
     'allowed_reset_schedule' => 'billing_day, never, or a day of the month from 1 to 31',
     'allowed_prefix' => 'a letter followed by letters, digits, - or _, at most {max} characters',
     'invalid_date' => 'The service\'s {field} "{value}" is not a date like 2026-12-31.',
+    'invalid_password' => 'The service password is empty or starts or ends with a space; the FLVX panel trims passwords, so the customer could never log in. Set a new password on the service and try again.',
     'not_provisioned' => 'This service has no FLVX account yet. Run Create first.',
     'user_not_ours' => 'An FLVX user named "{username}" already exists and was not created by this service, so it was not taken over. Delete or rename that panel user, or change the username prefix, then run Create again.',
     'panel_error' => 'The FLVX panel refused {action}: {detail}',

@@ -126,6 +126,15 @@ final class FlvxApiClient
         return $this->baseUrl;
     }
 
+    /** Drops this account's cached token (after its password changed or it was deleted). */
+    public function forgetCachedToken(): void
+    {
+        $token = FlvxTokenCache::get($this->cacheKey());
+        if ($token !== null) {
+            FlvxTokenCache::forget($this->cacheKey(), $token);
+        }
+    }
+
     /**
      * Calls an endpoint by its table name and returns the envelope's `data`.
      *

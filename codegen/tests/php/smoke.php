@@ -1,0 +1,94 @@
+<?php
+
+/**
+ * Smoke test of the generated module: `php smoke.php MODULE_DIR`.
+ *
+ * Loads the module under the WHMCS stub harness with E_ALL and every diagnostic turned
+ * into a failure, checks that every module function exists, that MetaData and
+ * ConfigOptions have the expected shape, and that CreateAccount with bad option values
+ * names the option and sends nothing to the panel. Prints "SMOKE OK" on success.
+ */
+
+require __DIR__ . '/bootstrap.php';
+
+$moduleDir = isset($argv[1]) ? rtrim($argv[1], '/') : '';
+flvx_test_assert($moduleDir !== '' && is_file($moduleDir . '/flvx.php'), 'usage: php smoke.php MODULE_DIR');
+
+require $moduleDir . '/flvx.php';
+require $moduleDir . '/hooks.php';
+
+$functions = array(
+    'MetaData', 'ConfigOptions', 'LoadTunnels', 'LoadSpeedLimits', 'LoadTunnelGroups', 'LoadUserGroups',
+    'TestConnection', 'CreateAccount', 'SuspendAccount', 'UnsuspendAccount', 'TerminateAccount', 'Renew',
+    'ChangePackage', 'ChangePassword', 'ClientArea', 'AdminServicesTabFields', 'AdminCustomButtonArray',
+    'ResetTraffic', 'Sync', 'ClientAreaAllowedFunctions', 'AddForward', 'DeleteForward', 'PauseForward',
+    'ResumeForward', 'UsageUpdate', 'MetricProvider', 'ListAccounts',
+);
+foreach ($functions as $name) {
+    flvx_test_assert(function_exists('flvx_' . $name), 'flvx_' . $name . ' is missing');
+}
+foreach (array('ServiceSingleSignOn', 'AdminSingleSignOn') as $name) {
+    flvx_test_assert(!function_exists('flvx_' . $name), 'flvx_' . $name . ' exists, but the panel has no SSO');
+}
+
+// MetaData.
+$meta = flvx_MetaData();
+flvx_test_assert(is_array($meta), 'MetaData is not an array');
+$expected = array(
+    'APIVersion' => '1.1',
+    'RequiresServer' => true,
+    'DefaultNonSSLPort' => '6365',
+    'DefaultSSLPort' => '443',
+    'ServiceSingleSignOnLabel' => false,
+    'AdminSingleSignOnLabel' => false,
+    'ListAccountsUniqueIdentifierField' => 'username',
+);
+foreach ($expected as $key => $value) {
+    flvx_test_assert(array_key_exists($key, $meta) && $meta[$key] === $value, 'MetaData ' . $key . ' is not ' . var_export($value, true));
+}
+flvx_test_assert(is_string($meta['DisplayName']) && $meta['DisplayName'] !== '', 'MetaData has no DisplayName');
+
+// ConfigOptions: every field has a label and a WHMCS type; loaders exist.
+$options = flvx_ConfigOptions();
+flvx_test_assert(is_array($options) && count($options) > 0 && count($options) <= 24, 'ConfigOptions must hold 1 to 24 fields');
+foreach ($options as $key => $field) {
+    flvx_test_assert(is_array($field) && isset($field['FriendlyName'], $field['Type']), 'option ' . $key . ' lacks FriendlyName or Type');
+    flvx_test_assert(in_array($field['Type'], array('text', 'password', 'yesno', 'dropdown', 'radio', 'textarea'), true), 'option ' . $key . ' has type ' . $field['Type']);
+    if (isset($field['Loader'])) {
+        flvx_test_assert(function_exists($field['Loader']), 'loader ' . $field['Loader'] . ' of ' . $key . ' is missing');
+    }
+}
+flvx_test_assert(array_keys($options)[0] === 'tunnels', 'configoption1 must stay the tunnels');
+
+// Small array-returning functions.
+flvx_test_assert(is_array(flvx_AdminCustomButtonArray()) && in_array('ResetTraffic', flvx_AdminCustomButtonArray(), true), 'AdminCustomButtonArray lacks ResetTraffic');
+$allowed = flvx_ClientAreaAllowedFunctions();
+foreach (array('AddForward', 'DeleteForward', 'PauseForward', 'ResumeForward') as $name) {
+    flvx_test_assert(in_array($name, $allowed, true), 'ClientAreaAllowedFunctions lacks ' . $name);
+}
+
+// CreateAccount with bad option values: a message naming the option, and no request.
+$cases = array(
+    'configoption2' => array('-5', 'Traffic quota (GiB)'),
+    'configoption3' => array('0', 'Max forwards'),
+    'configoption1' => array('abc', 'Tunnels'),
+    'configoption9' => array('1bad', 'Username prefix'),
+    'configoption10' => array('purge', 'On termination'),
+);
+foreach ($cases as $option => $case) {
+    list($value, $label) = $case;
+    $result = flvx_CreateAccount(flvx_test_params(array($option => $value)));
+    flvx_test_assert(is_string($result) && $result !== 'success', 'CreateAccount accepted ' . $option . '=' . $value);
+    flvx_test_assert(strpos($result, $label) !== false && strpos($result, $value) !== false, 'the message does not name ' . $label . ' and ' . $value . ': ' . $result);
+}
+$override = flvx_CreateAccount(flvx_test_params(array('configoptions' => array('Traffic quota (GiB)' => '0'))));
+flvx_test_assert(strpos($override, 'Traffic quota (GiB)') !== false, 'a configurable option override was not validated: ' . $override);
+flvx_test_assert(count($GLOBALS['flvx_test_log']) === 0, 'a request was sent (or logged) for bad options: ' . json_encode($GLOBALS['flvx_test_log']));
+
+// A service without a server gets a message, not a warning.
+$noServer = flvx_CreateAccount(flvx_test_params(array('serverhostname' => '', 'serverip' => '')));
+flvx_test_assert(is_string($noServer) && $noServer !== 'success' && $noServer !== '', 'CreateAccount without a server: ' . var_export($noServer, true));
+flvx_test_assert(flvx_AdminServicesTabFields(array()) !== null, 'AdminServicesTabFields returned null');
+
+flvx_test_assert(count($GLOBALS['flvx_test_diagnostics']) === 0, 'PHP diagnostics: ' . implode('; ', $GLOBALS['flvx_test_diagnostics']));
+echo "SMOKE OK\n";
