@@ -30,6 +30,8 @@
 //! With the `testkit` feature, [`testkit::FakePanel`] is a stateful in-process panel for
 //! tests and examples.
 
+#![warn(missing_docs)]
+
 mod api;
 mod auth;
 mod client;

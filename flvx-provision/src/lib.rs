@@ -8,6 +8,8 @@
 //! - [`store`]: what a service remembers, behind a trait;
 //! - [`messages`]: every user-facing sentence, in English and Chinese.
 
+#![warn(missing_docs)]
+
 pub mod dates;
 pub mod engine;
 mod error;

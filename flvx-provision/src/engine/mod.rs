@@ -1,7 +1,7 @@
 //! The lifecycle engine: what each billing event does on the panel.
 //!
 //! Updates on the panel are full replaces, so every write is computed from the plan and
-//! the service's own state ([`desired_user`]); the engine reads from the panel only what
+//! the service's own state (`desired_user`); the engine reads from the panel only what
 //! the plan cannot know (ids, forwards). One file per operation.
 
 mod batch;
