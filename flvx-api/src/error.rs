@@ -68,7 +68,7 @@ pub enum Error {
 
     /// The token was refused (`code` 401) and logging in again did not help, or there is
     /// nothing to log in with (a pre-issued token).
-    #[error("FLVX rejected the token at {path}: {msg}; log in again or issue a new token")]
+    #[error("FLVX rejected the token at {path}: {msg}; {hint}", hint = hints::UNAUTHORIZED)]
     Unauthorized {
         /// The endpoint path.
         path: &'static str,
@@ -77,7 +77,7 @@ pub enum Error {
     },
 
     /// The account is not an admin (`code` 403).
-    #[error("FLVX refused {path} (code 403): {msg}; the account must be the panel admin")]
+    #[error("FLVX refused {path} (code 403): {msg}; {hint}", hint = hints::FORBIDDEN)]
     Forbidden {
         /// The endpoint path.
         path: &'static str,
@@ -94,8 +94,8 @@ pub enum Error {
 
     /// Login needs a captcha, which an API client cannot solve (contract §2.4).
     #[error(
-        "FLVX rejected the login: the panel requires a captcha ({msg}); disable captcha on \
-         the panel (config captcha_enabled=false) or use a pre-issued API token"
+        "FLVX rejected the login: the panel requires a captcha ({msg}); {hint}",
+        hint = hints::CAPTCHA
     )]
     CaptchaRequired {
         /// The panel's message.
@@ -158,6 +158,18 @@ impl Error {
             _ => false,
         }
     }
+}
+
+/// How to fix what the panel refused. Shared with the generated PHP client, so both say
+/// the same.
+pub mod hints {
+    /// After a refused token.
+    pub const UNAUTHORIZED: &str = "log in again or issue a new token";
+    /// After a 403.
+    pub const FORBIDDEN: &str = "the account must be the panel admin";
+    /// After a captcha refusal at login.
+    pub const CAPTCHA: &str = "disable captcha on the panel (config captcha_enabled=false) \
+                               or use a pre-issued API token";
 }
 
 /// Shorthand for results of this crate.

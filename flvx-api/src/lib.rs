@@ -51,6 +51,6 @@ pub mod testkit;
 pub use api::FlvxApi;
 pub use auth::Credentials;
 pub use client::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, FlvxClient, FlvxClientBuilder};
-pub use error::{Error, Result};
+pub use error::{Error, Result, hints};
 pub use retry::RetryPolicy;
 pub use secrecy::{ExposeSecret, SecretString};

@@ -15,9 +15,12 @@ pub struct Date {
 }
 
 impl Date {
-    /// A valid date, or `None`.
+    /// A valid date of years 1 to 9999 (what WHMCS can store), or `None`.
     pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
-        let valid = (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month);
+        let valid = (1..=9999).contains(&year)
+            && (1..=12).contains(&month)
+            && day >= 1
+            && day <= days_in_month(year, month);
         valid.then_some(Date { year, month, day })
     }
 
@@ -122,6 +125,11 @@ mod tests {
             Date::new(2028, 2, 29)
         );
         assert!(Date::parse_whmcs("tomorrow").is_err());
+        assert!(
+            Date::parse_whmcs("0000-01-01").is_err(),
+            "year 0 would expire at once"
+        );
+        assert!(Date::parse_whmcs("10000-01-01").is_err());
     }
 
     #[test]

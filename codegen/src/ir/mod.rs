@@ -157,6 +157,21 @@ fn constants() -> Vec<ConstantIr> {
             "Connection timeout.",
         ),
         text(
+            "HINT_UNAUTHORIZED",
+            flvx_api::hints::UNAUTHORIZED,
+            "Fix for a refused token.",
+        ),
+        text(
+            "HINT_FORBIDDEN",
+            flvx_api::hints::FORBIDDEN,
+            "Fix for a 403.",
+        ),
+        text(
+            "HINT_CAPTCHA",
+            flvx_api::hints::CAPTCHA,
+            "Fix for a captcha refusal at login.",
+        ),
+        text(
             "MSG_NAME_TAKEN",
             panel::NAME_TAKEN,
             "Panel answer: the username is taken.",

@@ -3,8 +3,9 @@
 /**
  * A minimal WHMCS for running the generated module under real PHP: the WHMCS constant,
  * logModuleCall (captured), add_hook, localAPI, encrypt/decrypt, and
- * WHMCS\Database\Capsule as Illuminate's Capsule over in-memory SQLite holding the
- * tblhosting columns the module reads and writes.
+ * WHMCS\Database\Capsule as Illuminate's Capsule over SQLite (in memory, or the file named
+ * by the environment variable FLVX_TEST_DB) holding the WHMCS tables the module touches
+ * with their real column names.
  *
  * Every PHP warning, notice or deprecation raised outside Illuminate becomes a failure:
  * the module must be E_ALL clean.
@@ -69,28 +70,133 @@ if (!is_file($illuminate)) {
 }
 require_once $illuminate;
 
+// FLVX_TEST_DB names an SQLite file shared by the processes of one test (one process per
+// WHMCS action); without it the database lives in memory for this process only.
+$database = getenv('FLVX_TEST_DB');
+$database = is_string($database) && $database !== '' ? $database : ':memory:';
+if ($database !== ':memory:' && !is_file($database)) {
+    touch($database);
+}
 $capsule = new Illuminate\Database\Capsule\Manager();
-$capsule->addConnection(array('driver' => 'sqlite', 'database' => ':memory:', 'prefix' => ''));
+$capsule->addConnection(array('driver' => 'sqlite', 'database' => $database, 'prefix' => ''));
 $capsule->setAsGlobal();
 class_alias('Illuminate\Database\Capsule\Manager', 'WHMCS\Database\Capsule');
+if ($database !== ':memory:') {
+    // Several test processes may share the file: wait for a lock instead of failing.
+    Illuminate\Database\Capsule\Manager::connection()->getPdo()->exec('PRAGMA busy_timeout = 10000');
+}
 
-Illuminate\Database\Capsule\Manager::schema()->create('tblhosting', function ($table) {
-    $table->increments('id');
-    $table->integer('userid')->default(0);
-    $table->integer('packageid')->default(0);
-    $table->integer('server')->default(0);
-    $table->string('domain')->default('');
-    $table->string('username')->default('');
-    $table->text('password')->nullable();
-    $table->string('domainstatus')->default('Pending');
-    $table->date('regdate')->nullable();
-    $table->date('nextduedate')->nullable();
-    $table->integer('diskusage')->default(0);
-    $table->integer('disklimit')->default(0);
-    $table->integer('bwusage')->default(0);
-    $table->integer('bwlimit')->default(0);
-    $table->dateTime('lastupdate')->nullable();
-});
+flvx_test_create_tables();
+
+/**
+ * The WHMCS tables the module reads and writes, with WHMCS's real column names (a subset
+ * of their columns): services, products, servers, clients and product custom fields.
+ */
+function flvx_test_create_tables()
+{
+    $schema = Illuminate\Database\Capsule\Manager::schema();
+    $tables = array(
+        'tblhosting' => function ($table) {
+            $table->increments('id');
+            $table->integer('userid')->default(0);
+            $table->integer('orderid')->default(0);
+            $table->integer('packageid')->default(0);
+            $table->integer('server')->default(0);
+            $table->date('regdate')->nullable();
+            $table->string('domain')->default('');
+            $table->string('paymentmethod')->default('');
+            $table->decimal('firstpaymentamount', 16, 2)->default(0);
+            $table->decimal('amount', 16, 2)->default(0);
+            $table->string('billingcycle')->default('Monthly');
+            $table->date('nextduedate')->nullable();
+            $table->date('nextinvoicedate')->nullable();
+            $table->date('termination_date')->nullable();
+            $table->string('domainstatus')->default('Pending');
+            $table->string('username')->default('');
+            $table->text('password')->nullable();
+            $table->text('notes')->nullable();
+            $table->string('suspendreason')->default('');
+            $table->string('dedicatedip')->default('');
+            $table->text('assignedips')->nullable();
+            $table->integer('diskusage')->default(0);
+            $table->integer('disklimit')->default(0);
+            $table->integer('bwusage')->default(0);
+            $table->integer('bwlimit')->default(0);
+            $table->dateTime('lastupdate')->nullable();
+            $table->timestamps();
+        },
+        'tblproducts' => function ($table) {
+            $table->increments('id');
+            $table->string('type')->default('other');
+            $table->integer('gid')->default(0);
+            $table->string('name')->default('');
+            $table->text('description')->nullable();
+            $table->string('paytype')->default('recurring');
+            $table->string('autosetup')->default('payment');
+            $table->string('servertype')->default('');
+            $table->integer('servergroup')->default(0);
+            for ($i = 1; $i <= 24; $i++) {
+                $table->text('configoption' . $i)->nullable();
+            }
+            $table->boolean('retired')->default(false);
+            $table->timestamps();
+        },
+        'tblservers' => function ($table) {
+            $table->increments('id');
+            $table->string('name')->default('');
+            $table->string('ipaddress')->default('');
+            $table->text('assignedips')->nullable();
+            $table->string('hostname')->default('');
+            $table->integer('maxaccounts')->default(0);
+            $table->string('type')->default('');
+            $table->string('username')->default('');
+            $table->text('password')->nullable();
+            $table->text('accesshash')->nullable();
+            $table->string('secure')->default('');
+            $table->string('port')->default('');
+            $table->integer('active')->default(1);
+            $table->integer('disabled')->default(0);
+        },
+        'tblclients' => function ($table) {
+            $table->increments('id');
+            $table->string('firstname')->default('');
+            $table->string('lastname')->default('');
+            $table->string('companyname')->default('');
+            $table->string('email')->default('');
+            $table->string('country')->default('');
+            $table->string('language')->default('');
+            $table->string('status')->default('Active');
+        },
+        'tblcustomfields' => function ($table) {
+            $table->increments('id');
+            $table->string('type')->default('product');
+            $table->integer('relid')->default(0);
+            $table->text('fieldname');
+            $table->string('fieldtype')->default('text');
+            $table->text('description')->nullable();
+            $table->text('fieldoptions')->nullable();
+            $table->text('regexpr')->nullable();
+            $table->string('adminonly')->default('');
+            $table->string('required')->default('');
+            $table->string('showorder')->default('');
+            $table->string('showinvoice')->default('');
+            $table->integer('sortorder')->default(0);
+            $table->timestamps();
+        },
+        'tblcustomfieldsvalues' => function ($table) {
+            $table->increments('id');
+            $table->integer('fieldid');
+            $table->integer('relid');
+            $table->text('value');
+            $table->timestamps();
+        },
+    );
+    foreach ($tables as $name => $definition) {
+        if (!$schema->hasTable($name)) {
+            $schema->create($name, $definition);
+        }
+    }
+}
 
 /**
  * Module parameters of a service as WHMCS passes them (server + service + product

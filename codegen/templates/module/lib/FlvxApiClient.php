@@ -174,7 +174,7 @@ final class FlvxApiClient
         if ($message === FlvxConstants::MSG_CAPTCHA_FAILED) {
             throw new FlvxApiException(
                 FlvxApiException::CAPTCHA,
-                'FLVX rejected the login: the panel requires a captcha (' . $message . '); disable captcha on the panel (config captcha_enabled=false) or use a pre-issued API token',
+                'FLVX rejected the login: the panel requires a captcha (' . $message . '); ' . FlvxConstants::HINT_CAPTCHA,
                 $endpoint['path'],
                 $code,
                 $message
@@ -228,8 +228,10 @@ final class FlvxApiClient
             CURLOPT_HTTPHEADER => $headers,
             CURLOPT_RETURNTRANSFER => true,
             CURLOPT_FOLLOWLOCATION => false,
-            CURLOPT_CONNECTTIMEOUT => FlvxConstants::CONNECT_TIMEOUT_SECONDS,
-            CURLOPT_TIMEOUT => FlvxConstants::TIMEOUT_SECONDS,
+            CURLOPT_CONNECTTIMEOUT_MS => self::timeoutMs('FLVX_CONNECT_TIMEOUT_MS', FlvxConstants::CONNECT_TIMEOUT_SECONDS),
+            CURLOPT_TIMEOUT_MS => self::timeoutMs('FLVX_TIMEOUT_MS', FlvxConstants::TIMEOUT_SECONDS),
+            // Sub-second timeouts need this with libcurl's default resolver.
+            CURLOPT_NOSIGNAL => true,
             CURLOPT_SSL_VERIFYPEER => $this->verifyTls,
             CURLOPT_SSL_VERIFYHOST => $this->verifyTls ? 2 : 0,
         ));
@@ -275,7 +277,7 @@ final class FlvxApiClient
         if ($code === 401) {
             throw new FlvxApiException(
                 FlvxApiException::UNAUTHORIZED,
-                'FLVX rejected the token at ' . $path . ': ' . $message . '; log in again or issue a new token',
+                'FLVX rejected the token at ' . $path . ': ' . $message . '; ' . FlvxConstants::HINT_UNAUTHORIZED,
                 $path,
                 $code,
                 $message
@@ -284,7 +286,7 @@ final class FlvxApiClient
         if ($code === 403) {
             throw new FlvxApiException(
                 FlvxApiException::FORBIDDEN,
-                'FLVX refused ' . $path . ' (code 403): ' . $message . '; the account must be the panel admin',
+                'FLVX refused ' . $path . ' (code 403): ' . $message . '; ' . FlvxConstants::HINT_FORBIDDEN,
                 $path,
                 $code,
                 $message
@@ -297,6 +299,21 @@ final class FlvxApiClient
             $code,
             $message
         );
+    }
+
+    /**
+     * A timeout in ms: the constant `$constant` when it is defined as a positive number
+     * (tests shorten the timeouts this way), else the default in seconds.
+     */
+    private static function timeoutMs(string $constant, int $defaultSeconds): int
+    {
+        if (defined($constant)) {
+            $value = constant($constant);
+            if (is_numeric($value) && (int) $value > 0) {
+                return (int) $value;
+            }
+        }
+        return $defaultSeconds * 1000;
     }
 
     /** Logs a request with every secret masked (values, not just key names). */

@@ -75,7 +75,8 @@ final class FlvxService
      */
     public static function parseDueDate(string $text)
     {
-        $text = trim($text);
+        // Unicode white space, as the Rust engine's `Date::parse_whmcs` trims it.
+        $text = FlvxEngine::trimUnicode($text);
         if ($text === '' || $text === '0000-00-00') {
             return null;
         }
@@ -125,7 +126,7 @@ final class FlvxService
             return (int) $value->format('Y') < 1 ? '' : $value->format('Y-m-d');
         }
         if (is_scalar($value)) {
-            $text = trim((string) $value);
+            $text = FlvxEngine::trimUnicode((string) $value);
             // A DATETIME column or a Carbon string: keep the date part.
             if (preg_match('/^([0-9]{4}-[0-9]{2}-[0-9]{2})[ T][0-9:.]+$/', $text, $m) === 1) {
                 return $m[1];
@@ -151,7 +152,7 @@ final class FlvxService
     {
         if ($this->dueDate !== null) {
             $parts = explode('-', $this->dueDate);
-            $start = gmmktime(0, 0, 0, (int) $parts[1], (int) $parts[2], (int) $parts[0]) * 1000;
+            $start = self::daysFromCivil((int) $parts[0], (int) $parts[1], (int) $parts[2]) * self::MS_PER_DAY;
             return $start + ($this->number('expiry_grace_days') + 1) * self::MS_PER_DAY;
         }
         $days = $this->number('expiry_days');
@@ -159,6 +160,21 @@ final class FlvxService
             return (int) FlvxConstants::FAR_FUTURE_MS;
         }
         return $this->nowMs + $days * self::MS_PER_DAY;
+    }
+
+    /**
+     * Days from 1970-01-01 to a date of the proleptic Gregorian calendar (Howard Hinnant's
+     * days_from_civil, as the Rust engine computes it). Not gmmktime(): it reads years
+     * 0-100 as 1970-2069.
+     */
+    public static function daysFromCivil(int $year, int $month, int $day): int
+    {
+        $y = $year - ($month <= 2 ? 1 : 0);
+        $era = intdiv($y >= 0 ? $y : $y - 399, 400);
+        $yoe = $y - $era * 400;
+        $doy = intdiv(153 * ($month > 2 ? $month - 3 : $month + 9) + 2, 5) + $day - 1;
+        $doe = $yoe * 365 + intdiv($yoe, 4) - intdiv($yoe, 100) + $doy;
+        return $era * 146097 + $doe - 719468;
     }
 
     /**
@@ -281,6 +297,8 @@ final class FlvxEngine
      * retry after any failure converges; a same-named user this service did not create is
      * refused. On an already provisioned service this re-applies the plan (sync).
      *
+     * A service whose record says suspended (a re-create by sync) gets a disabled user.
+     *
      * Before `user/create` the record gets the create-pending marker and the expiry the
      * create sends. Every attempt sends that same expiry, so a user found under the name
      * later is this service's only if the marker is set and its `expTime` matches to the
@@ -324,7 +342,6 @@ final class FlvxEngine
         $record['user_id'] = $userId;
         $record['bindings'] = $this->bindingMap($bindings, $tunnels);
         $record['create_pending'] = false;
-        $record['suspended'] = false;
         $this->store->setServiceUsername($service->id, $service->username());
         $this->store->save($service->id, $record);
         return $record;
@@ -341,7 +358,10 @@ final class FlvxEngine
         $username = $service->username();
         $adopting = false;
         try {
-            $this->api->call('user_create', $this->newUserBody($service, $fingerprint, $action));
+            $this->api->call(
+                'user_create',
+                $this->newUserBody($service, $fingerprint, self::userStatus($original), $action)
+            );
         } catch (FlvxApiException $e) {
             if ($e->getPanelMessage() === FlvxConstants::MSG_NAME_TAKEN && $original['create_pending']) {
                 $adopting = true;
@@ -359,7 +379,8 @@ final class FlvxEngine
             throw new FlvxProvisionException('user_not_ours', array('username' => $username));
         }
         if ($adopting || $fingerprint !== $service->expiryMs()) {
-            $update = $this->desiredUser($service, (int) $user['id'], 1, $service->password, $action);
+            $status = self::userStatus($original);
+            $update = $this->desiredUser($service, (int) $user['id'], $status, $service->password, $action);
             $this->call($this->api, 'user_update', $update, $action);
         }
         return $user;
@@ -427,10 +448,11 @@ final class FlvxEngine
         $expired = self::expiryPassed($record, $service);
         $update = $this->desiredUser($service, $user, 1, null, $action);
         $this->call($this->api, 'user_update', $update, $action);
-        $record['pushed_expiry'] = $update['expTime'];
         $repushed = $expired ? $this->reenableBindings($service, $record, $user, $action) : array();
         $paused = $record['suspended_forwards'];
         $outcome = $this->batch($user, $paused, self::RESUME, $action);
+        $this->repause($user, $repushed, $action);
+        // Saved last: until every step is done, a retry must still see the old expiry.
         $record['suspended'] = false;
         $kept = array();
         foreach ($record['suspended_forwards'] as $id) {
@@ -439,8 +461,8 @@ final class FlvxEngine
             }
         }
         $record['suspended_forwards'] = $kept;
+        $record['pushed_expiry'] = $update['expTime'];
         $this->store->save($service->id, $record);
-        $this->repause($user, $repushed, $action);
         $this->throwIfFailed($outcome, self::RESUME);
         return $record;
     }
@@ -449,11 +471,11 @@ final class FlvxEngine
 
     /**
      * Renews: pushes the new expiry (every field, status per suspension), then resumes
-     * what expiry or quota paused. Calls: `user/update`, `forward/list`, and
-     * `forward/batch-resume` when something is paused (not for a suspended service). If
-     * the previously pushed expiry has passed, also one `tunnel/user/assign` per binding
-     * (the daily job disabled them) and `forward/batch-pause` of the forwards that must
-     * stay paused, which that re-push restarted on the node.
+     * what expiry or quota paused. Calls: `user/update`, then (not for a suspended
+     * service) `forward/list` and `forward/batch-resume` when something is paused. If the
+     * previously pushed expiry has passed, also one `tunnel/user/assign` per binding (the
+     * daily job disabled them), `forward/list` and `forward/batch-pause` of the forwards
+     * that must stay paused, which that re-push restarted on the node.
      */
     public function renew(FlvxService $service): array
     {
@@ -463,12 +485,16 @@ final class FlvxEngine
         $expired = self::expiryPassed($record, $service);
         $update = $this->desiredUser($service, $user, self::userStatus($record), null, $action);
         $this->call($this->api, 'user_update', $update, $action);
-        $record['pushed_expiry'] = $update['expTime'];
         $repushed = $expired ? $this->reenableBindings($service, $record, $user, $action) : array();
+        $resumed = array('done' => array(), 'failed' => 0);
+        if (!$record['suspended'] || $expired) {
+            $forwards = $this->forwardsOf($user, $action);
+            $resumed = $this->resumePanelPaused($record, $user, $forwards, $action);
+            $this->pauseStillPaused($user, $forwards, $repushed, $resumed, $action);
+        }
+        // Saved last: until every step is done, a retry must still see the old expiry.
+        $record['pushed_expiry'] = $update['expTime'];
         $this->store->save($service->id, $record);
-        $forwards = $this->forwardsOf($user, $action);
-        $resumed = $this->resumePanelPaused($record, $user, $forwards, $action);
-        $this->pauseStillPaused($user, $forwards, $repushed, $resumed, $action);
         $this->throwIfFailed($resumed, self::RESUME);
         return $record;
     }
@@ -604,7 +630,8 @@ final class FlvxEngine
     }
 
     /**
-     * The user to act on: the stored one, or one a half-finished create left behind.
+     * The user to act on: the stored one, or one a half-finished create left behind (it
+     * carries the create's expiry fingerprint).
      *
      * @return int|null
      */
@@ -617,7 +644,12 @@ final class FlvxEngine
             return null;
         }
         $found = $this->findUserByName($service->username(), $action);
-        return $found === null ? null : (int) $found['id'];
+        // Only a user bearing this service's create fingerprint is ours to delete.
+        if ($found === null || $record['pushed_expiry'] === null
+            || FlvxViews::intField($found, 'expTime') !== (int) $record['pushed_expiry']) {
+            return null;
+        }
+        return (int) $found['id'];
     }
 
     private function deleteAccount(FlvxService $service, int $user, string $action): array
@@ -676,9 +708,10 @@ final class FlvxEngine
         $update = $this->desiredUser($service, $user, self::userStatus($record), null, $action);
         $this->call($this->api, 'user_update', $update, $action);
         $record['pushed_expiry'] = $update['expTime'];
-        list($record, $reassigned) = $this->applyBindings($service, $record, $user, $action);
+        list($record, $repushed) = $this->applyBindings($service, $record, $user, $action);
+        $this->repause($user, $repushed, $action);
+        $record['repause_tunnels'] = array();
         $this->store->save($service->id, $record);
-        $this->repause($user, $reassigned, $action);
         return $record;
     }
 
@@ -700,8 +733,8 @@ final class FlvxEngine
     }
 
     /**
-     * Repairs drift: re-creates a user deleted by hand (suspending it again if the service
-     * is suspended), re-applies every field and binding (all of them if the pushed expiry
+     * Repairs drift: re-creates a user deleted by hand (created disabled if the service is
+     * suspended), re-applies every field and binding (all of them if the pushed expiry
      * passed), re-pauses what the re-push restarted, and pauses running forwards of a
      * suspended service (customers keep their 90-day tokens).
      */
@@ -731,6 +764,7 @@ final class FlvxEngine
             }
         }
         $this->repause($user, $repushed, $action);
+        $record['repause_tunnels'] = array();
         if (!$record['suspended']) {
             $this->store->save($service->id, $record);
             return $record;
@@ -745,30 +779,37 @@ final class FlvxEngine
     }
 
     /**
-     * Re-creates the account of a service whose panel user was deleted by hand.
+     * Re-creates the account of a service whose panel user was deleted by hand. The
+     * suspension is kept in the record throughout, so the user is created disabled and a
+     * retry after any failure still knows the service is suspended.
      */
     private function recreate(FlvxService $service, bool $suspended): array
     {
-        $this->store->save($service->id, FlvxStore::defaultRecord());
-        $record = $this->create($service);
-        return $suspended ? $this->suspend($service) : $record;
+        $this->forgetCustomer($service->username());
+        $fresh = FlvxStore::defaultRecord();
+        $fresh['suspended'] = $suspended;
+        $this->store->save($service->id, $fresh);
+        return $this->create($service);
     }
 
     /**
      * Brings the user's bindings to the plan: assigns missing ones and those whose speed
      * limit differs, removes tunnels this service granted that the plan dropped (their
-     * forwards first: a removed binding leaves forwards running).
+     * forwards first: a removed binding leaves forwards running). Tunnels about to be
+     * re-assigned are first added to the record's `repause_tunnels` and saved, so a retry
+     * after a failure before the re-pause still re-pauses them.
      *
      * @return array{0: array, 1: int[]} the updated record, and the tunnels whose existing
-     *     binding was re-assigned (their forwards were re-pushed)
+     *     binding was re-assigned, now or by an earlier attempt that failed before
+     *     re-pausing (their forwards were re-pushed)
      */
     private function applyBindings(FlvxService $service, array $record, int $user, string $action): array
     {
         $tunnels = $this->tunnels($service, $action);
         $bindings = $this->bindingsOf($user, $action);
         $speed = $service->speedLimit();
-        $created = false;
-        $repushed = array();
+        $missing = array();
+        $reassign = array();
         foreach ($tunnels as $tunnel) {
             $existing = null;
             foreach ($bindings as $binding) {
@@ -777,13 +818,17 @@ final class FlvxEngine
                     break;
                 }
             }
-            if ($existing !== null && self::speedOf($existing) === $speed) {
-                continue;
+            if ($existing === null) {
+                $missing[] = $tunnel;
+            } elseif (self::speedOf($existing) !== $speed) {
+                $reassign[] = $tunnel;
             }
-            $created = $created || $existing === null;
-            if ($existing !== null) {
-                $repushed[] = $tunnel;
-            }
+        }
+        if (count($reassign) > 0) {
+            $record['repause_tunnels'] = self::mergeIds($record['repause_tunnels'], $reassign);
+            $this->store->save($service->id, $record);
+        }
+        foreach (array_merge($missing, $reassign) as $tunnel) {
             $this->call($this->api, 'binding_assign', $this->desiredBinding($service, $user, $tunnel), $action);
         }
         $dropped = array();
@@ -793,11 +838,11 @@ final class FlvxEngine
             }
         }
         $this->dropTunnels($user, $dropped, $bindings, $action);
-        if ($created) {
+        if (count($missing) > 0) {
             $bindings = $this->bindingsOf($user, $action);
         }
         $record['bindings'] = $this->bindingMap($bindings, $tunnels);
-        return array($record, $repushed);
+        return array($record, $record['repause_tunnels']);
     }
 
     /**
@@ -1312,9 +1357,9 @@ final class FlvxEngine
 
     /**
      * The `user/create` body: every field the panel would otherwise default, with the
-     * create's expiry fingerprint.
+     * create's expiry fingerprint and the status the record calls for (0 when suspended).
      */
-    private function newUserBody(FlvxService $service, int $fingerprint, string $action): array
+    private function newUserBody(FlvxService $service, int $fingerprint, int $status, string $action): array
     {
         self::checkPassword($service->password, $action);
         $body = array(
@@ -1324,7 +1369,7 @@ final class FlvxEngine
             'num' => $service->number('max_forwards'),
             'expTime' => $fingerprint,
             'flowResetTime' => $service->resetDay(),
-            'status' => 1,
+            'status' => $status,
         );
         $group = $service->number('user_group');
         if ($group > 0) {

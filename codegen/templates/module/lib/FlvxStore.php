@@ -12,12 +12,12 @@ if (!defined('WHMCS')) {
  * What a service remembers about its panel account (the Rust `ServiceRecord`), kept as
  * JSON in the module's own table `mod_flvx_services`, one row per WHMCS service: the
  * panel username and user id, binding ids by tunnel, the forwards unsuspend resumes, the
- * forwards the customer paused, the create-pending marker, the suspended flag, and the
- * last expiry pushed to the panel.
+ * forwards the customer paused, the create-pending marker, the suspended flag, the
+ * tunnels about to be re-assigned, and the last expiry pushed to the panel.
  *
- * The engine saves a record only after the panel confirmed what it describes (two fields
- * are intents, written before the call they guard: the create-pending marker and the
- * forwards a suspend is about to pause), so a failed operation leaves the stored record
+ * The engine saves a record only after the panel confirmed what it describes (three
+ * fields are intents, written before the call they guard: the create-pending marker, the
+ * forwards a suspend is about to pause, and the tunnels about to be re-pushed), so a failed operation leaves the stored record
  * as it was and a retry starts from the truth. Every database failure becomes the
  * catalogue message `store_failed`.
  */
@@ -41,6 +41,7 @@ class FlvxStore
             'customer_paused' => array(),
             'create_pending' => false,
             'suspended' => false,
+            'repause_tunnels' => array(),
             'pushed_expiry' => null,
         );
     }
@@ -159,7 +160,7 @@ class FlvxStore
             }
             ksort($record['bindings']);
         }
-        foreach (array('suspended_forwards', 'customer_paused') as $list) {
+        foreach (array('suspended_forwards', 'customer_paused', 'repause_tunnels') as $list) {
             if (isset($data[$list]) && is_array($data[$list])) {
                 foreach ($data[$list] as $id) {
                     if (is_numeric($id) && !in_array((int) $id, $record[$list], true)) {

@@ -36,6 +36,15 @@ final class FlvxConstants
     /** Connection timeout. */
     const CONNECT_TIMEOUT_SECONDS = 10;
 
+    /** Fix for a refused token. */
+    const HINT_UNAUTHORIZED = 'log in again or issue a new token';
+
+    /** Fix for a 403. */
+    const HINT_FORBIDDEN = 'the account must be the panel admin';
+
+    /** Fix for a captcha refusal at login. */
+    const HINT_CAPTCHA = 'disable captcha on the panel (config captcha_enabled=false) or use a pre-issued API token';
+
     /** Panel answer: the username is taken. */
     const MSG_NAME_TAKEN = '用户名已存在';
 

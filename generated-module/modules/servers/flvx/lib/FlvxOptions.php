@@ -231,7 +231,7 @@ final class FlvxOptions
     {
         $value = null;
         foreach ($overrides as $name => $chosen) {
-            $name = trim((string) $name);
+            $name = self::trim((string) $name);
             if (strcasecmp($name, $option['key']) === 0 || strcasecmp($name, $option['label']) === 0) {
                 $value = $chosen;
                 break;
@@ -242,7 +242,7 @@ final class FlvxOptions
             $value = isset($params[$key]) ? $params[$key] : '';
         }
         $value = is_scalar($value) ? (string) $value : '';
-        return trim($value) === '' ? $option['default'] : $value;
+        return self::trim($value) === '' ? $option['default'] : $value;
     }
 
     /**
@@ -251,7 +251,7 @@ final class FlvxOptions
      */
     private static function check(array $option, string $raw)
     {
-        $text = trim($raw);
+        $text = self::trim($raw);
         switch ($option['rule']) {
             case 'integer':
                 $n = self::wholeNumber($text);
@@ -271,7 +271,7 @@ final class FlvxOptions
             case 'id_list':
                 $ids = array();
                 foreach (explode(',', $text) as $part) {
-                    $n = self::wholeNumber(trim($part));
+                    $n = self::wholeNumber(self::trim($part));
                     if ($n === null || $n <= 0) {
                         throw self::reject($option, $raw, 'allowed_id_list', array());
                     }
@@ -308,6 +308,17 @@ final class FlvxOptions
                 throw self::reject($option, $raw, 'allowed_prefix', array('max' => (string) $option['max']));
         }
         throw self::reject($option, $raw, 'allowed_optional_id', array());
+    }
+
+    /**
+     * Trims Unicode white space like Rust's `str::trim` (PHP's trim() knows only ASCII, so
+     * a value padded with, say, an ideographic space would be refused here but accepted by
+     * the engine).
+     */
+    private static function trim(string $text): string
+    {
+        $trimmed = preg_replace('/^[\s\p{Z}\x{85}]+|[\s\p{Z}\x{85}]+$/u', '', $text);
+        return is_string($trimmed) ? $trimmed : trim($text);
     }
 
     /** Digits only (no sign, decimals or exponent), at most 12 of them. */

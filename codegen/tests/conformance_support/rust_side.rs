@@ -1,0 +1,325 @@
+//! The Rust side: the WHMCS module functions as a Rust integrator would write them around
+//! `flvx_provision::Engine` (plan and due date from the WHMCS rows, then the engine call),
+//! in the same order of checks as the PHP module's glue.
+
+use super::model::{Ids, Svc, Whmcs};
+use super::outcome::Outcome;
+use flvx_api::ids::{ForwardId, TunnelId};
+use flvx_api::units::EpochMs;
+use flvx_api::{Credentials, FlvxApi, FlvxClient};
+use flvx_provision::dates::Date;
+use flvx_provision::engine::ForwardRequest;
+use flvx_provision::messages::{Lang, Msg};
+use flvx_provision::views::ServiceView;
+use flvx_provision::{
+    Engine, MemoryStore, Plan, PlanInput, ProvisionError, Service, ServiceRecord,
+};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A WHMCS action, with panel names resolved.
+#[derive(Debug, Clone)]
+pub struct Call {
+    /// The module function without `flvx_`.
+    pub function: String,
+    /// The service.
+    pub service: u64,
+    /// The POSTed form (client actions).
+    pub post: Option<BTreeMap<String, String>>,
+}
+
+/// What the Rust side answered.
+#[derive(Debug, Clone)]
+pub struct RustAnswer {
+    /// The outcome.
+    pub outcome: Outcome,
+    /// ClientArea: the view; UsageUpdate: `{service: [bwusage, bwlimit]}`.
+    pub detail: Option<Value>,
+}
+
+/// The engine, its store, and the WHMCS bandwidth columns UsageUpdate would write.
+pub struct RustSide {
+    credentials: (String, String),
+    timeout: Duration,
+    /// The service records.
+    pub store: Arc<MemoryStore>,
+    engine: Engine,
+    bandwidth: BTreeMap<u64, (u64, u64)>,
+}
+
+impl RustSide {
+    /// An engine on the panel at `url`, logging in as `user`, with this request timeout.
+    pub fn new(url: &str, user: &str, password: &str, timeout: Duration) -> RustSide {
+        let store = Arc::new(MemoryStore::new());
+        let engine = Engine::new(client(url, user, password, timeout), store.clone());
+        RustSide {
+            credentials: (user.to_owned(), password.to_owned()),
+            timeout,
+            store,
+            engine,
+            bandwidth: BTreeMap::new(),
+        }
+    }
+
+    /// The stored record of `service` (the default one when none was saved).
+    pub fn record(&self, service: u64) -> ServiceRecord {
+        self.store.get(service).unwrap_or_default()
+    }
+
+    /// Runs `call`. With `down`, the server points at that closed port instead (a fresh
+    /// engine on the same store, as a WHMCS request with the changed server would be).
+    pub async fn run(
+        &mut self,
+        whmcs: &Whmcs,
+        ids: &Ids,
+        call: &Call,
+        now: i64,
+        down: Option<u16>,
+    ) -> RustAnswer {
+        let down_engine;
+        let engine = match down {
+            Some(port) => {
+                let (user, password) = &self.credentials;
+                let url = format!("http://127.0.0.1:{port}");
+                down_engine = Engine::new(
+                    client(&url, user, password, self.timeout),
+                    self.store.clone(),
+                );
+                &down_engine
+            }
+            None => &self.engine,
+        };
+        let svc = whmcs.svc(call.service);
+        match call.function.as_str() {
+            "ClientArea" => client_area(engine, svc, ids, now).await,
+            "UsageUpdate" => {
+                let services: Vec<u64> = whmcs
+                    .services
+                    .values()
+                    .filter(|s| s.status == "Active" || s.status == "Suspended")
+                    .map(|s| s.id)
+                    .collect();
+                if !services.is_empty() {
+                    let api = engine.api().clone();
+                    let usage =
+                        flvx_provision::usage::usage(api.as_ref(), self.store.as_ref(), &services)
+                            .await;
+                    if let Ok(usage) = usage {
+                        for u in usage {
+                            self.bandwidth
+                                .insert(u.service, (u.usage_mb(), u.limit_mb()));
+                        }
+                    }
+                }
+                let detail: serde_json::Map<String, Value> = whmcs
+                    .services
+                    .keys()
+                    .map(|id| {
+                        let (usage, limit) = self.bandwidth.get(id).copied().unwrap_or((0, 0));
+                        (id.to_string(), json!([usage, limit]))
+                    })
+                    .collect();
+                RustAnswer {
+                    outcome: Outcome::Nothing,
+                    detail: Some(Value::Object(detail)),
+                }
+            }
+            function => {
+                let result = lifecycle(engine, function, svc, ids, call, now).await;
+                RustAnswer {
+                    outcome: match result {
+                        Ok(()) => Outcome::Success,
+                        Err(e) => Outcome::failure(e.message(Lang::En)),
+                    },
+                    detail: None,
+                }
+            }
+        }
+    }
+}
+
+fn client(url: &str, user: &str, password: &str, timeout: Duration) -> Arc<dyn FlvxApi> {
+    let client = FlvxClient::builder(url, Credentials::password(user, password))
+        .timeout(timeout)
+        .build()
+        .expect("client");
+    Arc::new(client)
+}
+
+/// The service as the module builds it from WHMCS: the plan first, then the due date.
+pub fn service(svc: &Svc, ids: &Ids, now: i64) -> Result<Service, ProvisionError> {
+    let plan = Plan::parse(&PlanInput {
+        product_options: svc.product_options(ids),
+        configurable_options: svc.resolved_configoptions(ids),
+    })?;
+    let due = Date::parse_whmcs(&svc.due).map_err(|_| ProvisionError::InvalidDate {
+        field: "next due date",
+        value: svc.due.trim().to_owned(),
+    })?;
+    Ok(Service {
+        id: svc.id,
+        plan,
+        due_date: due,
+        password: svc.password.clone().into(),
+        now: EpochMs(now),
+    })
+}
+
+async fn lifecycle(
+    engine: &Engine,
+    function: &str,
+    svc: &Svc,
+    ids: &Ids,
+    call: &Call,
+    now: i64,
+) -> Result<(), ProvisionError> {
+    let empty = BTreeMap::new();
+    let post = call.post.as_ref().unwrap_or(&empty);
+    match function {
+        "CreateAccount" => engine.create(&service(svc, ids, now)?).await.map(drop),
+        "SuspendAccount" => engine.suspend(&service(svc, ids, now)?).await.map(drop),
+        "UnsuspendAccount" => engine.unsuspend(&service(svc, ids, now)?).await.map(drop),
+        "TerminateAccount" => engine.terminate(&service(svc, ids, now)?).await.map(drop),
+        "Renew" => engine.renew(&service(svc, ids, now)?).await.map(drop),
+        "ChangePackage" => engine
+            .change_package(&service(svc, ids, now)?)
+            .await
+            .map(drop),
+        "ChangePassword" => engine
+            .change_password(&service(svc, ids, now)?)
+            .await
+            .map(drop),
+        "ResetTraffic" => engine
+            .reset_traffic(&service(svc, ids, now)?)
+            .await
+            .map(drop),
+        "Sync" => engine.sync(&service(svc, ids, now)?).await.map(drop),
+        "AddForward" => {
+            let request = forward_request(post)?;
+            let s = service(svc, ids, now)?;
+            engine.add_forward(&s, &request).await.map(drop)
+        }
+        "PauseForward" | "ResumeForward" | "DeleteForward" => {
+            let id = forward_id(post.get("forward_id").map_or("", String::as_str))?;
+            let s = service(svc, ids, now)?;
+            match function {
+                "PauseForward" => engine.pause_forward(&s, id).await,
+                "ResumeForward" => engine.resume_forward(&s, id).await,
+                _ => engine.delete_forward(&s, id).await,
+            }
+        }
+        other => panic!("no such WHMCS action in scenarios: {other}"),
+    }
+}
+
+/// ClientArea: nothing for services neither Active nor Suspended; the view; or the error,
+/// which for a suspended service is "suspended" (the panel refuses its logins).
+async fn client_area(engine: &Engine, svc: &Svc, ids: &Ids, now: i64) -> RustAnswer {
+    let status = svc.status.as_str();
+    if !matches!(status, "" | "Active" | "Suspended") {
+        return RustAnswer {
+            outcome: Outcome::Nothing,
+            detail: None,
+        };
+    }
+    let view = match service(svc, ids, now) {
+        Ok(s) => engine.client_view(&s, Lang::En).await,
+        Err(e) => Err(e),
+    };
+    match view {
+        Ok(view) => RustAnswer {
+            outcome: Outcome::Success,
+            detail: Some(view_json(&view)),
+        },
+        Err(e) => {
+            let message = match status {
+                "Suspended" => Msg::ServiceSuspended.format(Lang::En, &[]),
+                _ => e.message(Lang::En),
+            };
+            RustAnswer {
+                outcome: Outcome::failure(message),
+                detail: None,
+            }
+        }
+    }
+}
+
+/// The view as the PHP module hands it to the template (`$flvx`).
+pub fn view_json(view: &ServiceView) -> Value {
+    json!({
+        "username": view.username,
+        "status": view.status,
+        "used": view.used,
+        "quota": view.quota,
+        "percent": view.percent,
+        "expires": view.expires,
+        "reset": view.reset,
+        "forward_count": view.forward_count,
+        "tunnels": view.tunnels.iter().map(|t| json!({
+            "id": t.id, "name": t.name, "speed": t.speed,
+        })).collect::<Vec<_>>(),
+        "forwards": view.forwards.iter().map(|f| json!({
+            "id": f.id, "name": f.name, "tunnel": f.tunnel, "entry": f.entry,
+            "target": f.target, "traffic": f.traffic, "status": f.status, "running": f.running,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// PHP's `trim()`: ASCII white space and NUL only.
+fn php_trim(text: &str) -> &str {
+    text.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r' | '\0' | '\x0B'))
+}
+
+fn digits(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The add-forward form as the module reads it: the port is empty (any) or a whole number
+/// up to 65535; a tunnel that is not a number becomes 0 (not in any plan).
+fn forward_request(post: &BTreeMap<String, String>) -> Result<ForwardRequest, ProvisionError> {
+    let text = |key: &str| post.get(key).cloned().unwrap_or_default();
+    let tunnel = text("tunnel_id");
+    let tunnel = php_trim(&tunnel);
+    let port = text("port");
+    let port = php_trim(&port);
+    let parsed_port = if port.is_empty() {
+        None
+    } else {
+        let significant = port.trim_start_matches('0');
+        let value = significant.parse::<u32>().unwrap_or(0);
+        if !digits(port) || significant.len() > 5 || value > 65_535 {
+            return Err(ProvisionError::InvalidForward {
+                field: "port",
+                reason: "1 to 65535, or empty for any".into(),
+            });
+        }
+        Some(value as u16)
+    };
+    let tunnel = match digits(tunnel) && tunnel.len() <= 18 {
+        true => tunnel.parse().unwrap_or(0),
+        false => 0,
+    };
+    Ok(ForwardRequest {
+        tunnel: TunnelId(tunnel),
+        name: text("name"),
+        target: text("target"),
+        port: parsed_port,
+    })
+}
+
+/// A forward id from the form: a positive whole number, else "forward 0 not found".
+fn forward_id(value: &str) -> Result<ForwardId, ProvisionError> {
+    let text = php_trim(value);
+    let id = match digits(text) && text.len() <= 18 {
+        true => text.parse::<i64>().unwrap_or(0),
+        false => 0,
+    };
+    if id <= 0 {
+        return Err(ProvisionError::ForwardNotFound {
+            forward: ForwardId(0),
+        });
+    }
+    Ok(ForwardId(id))
+}
