@@ -222,6 +222,7 @@ impl FakePanel {
             name: name.into(),
             status: 1,
             created_time: st.now(),
+            members: Vec::new(),
         };
         st.user_groups.insert(id, group);
         UserGroupId(id)
@@ -229,6 +230,15 @@ impl FakePanel {
 
     /// Adds a tunnel group (without members).
     pub fn add_tunnel_group(&self, name: impl Into<String>) -> TunnelGroupId {
+        self.add_tunnel_group_with(name, &[])
+    }
+
+    /// Adds a tunnel group with these member tunnels.
+    pub fn add_tunnel_group_with(
+        &self,
+        name: impl Into<String>,
+        tunnels: &[TunnelId],
+    ) -> TunnelGroupId {
         let mut st = lock(&self.state);
         st.seq.tunnel_group += 1;
         let id = st.seq.tunnel_group;
@@ -237,6 +247,7 @@ impl FakePanel {
             name: name.into(),
             status: 1,
             created_time: st.now(),
+            members: tunnels.iter().map(|t| t.0).collect(),
         };
         st.tunnel_groups.insert(id, group);
         TunnelGroupId(id)

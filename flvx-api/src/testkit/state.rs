@@ -118,6 +118,8 @@ pub(crate) struct Group {
     pub(crate) name: String,
     pub(crate) status: i64,
     pub(crate) created_time: i64,
+    /// Member tunnels (tunnel groups only).
+    pub(crate) members: Vec<i64>,
 }
 
 /// Auto-increment counters (ids are never reused, as with SQLite `AUTOINCREMENT`).

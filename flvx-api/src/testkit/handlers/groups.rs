@@ -5,17 +5,23 @@ use crate::testkit::envelope::{Outcome, Reply};
 use crate::testkit::state::State;
 use serde_json::{Value, json};
 
-/// `POST /api/v1/group/tunnel/list`. The fake has no tunnel-group membership endpoint, so
-/// `tunnelIds`/`tunnelNames` are always empty.
+/// `POST /api/v1/group/tunnel/list`: members are the seeded tunnels that still exist.
 pub(crate) fn tunnel_groups(st: &mut State, call: &Call) -> Outcome {
     call.require_post()?;
     let items = st
         .tunnel_groups
         .values()
         .map(|g| {
+            let members: Vec<_> = g
+                .members
+                .iter()
+                .filter_map(|id| st.tunnels.get(id))
+                .collect();
+            let ids: Vec<i64> = members.iter().map(|t| t.id).collect();
+            let names: Vec<&str> = members.iter().map(|t| t.name.as_str()).collect();
             json!({
                 "id": g.id, "name": g.name, "status": g.status,
-                "tunnelIds": [], "tunnelNames": [], "createdTime": g.created_time,
+                "tunnelIds": ids, "tunnelNames": names, "createdTime": g.created_time,
             })
         })
         .collect();
