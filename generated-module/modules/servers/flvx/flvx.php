@@ -532,13 +532,16 @@ function flvx_UsageUpdate(array $params)
         }
         $usage = FlvxEngine::fromParams($params)->usage($ids);
         $now = date('Y-m-d H:i:s');
-        foreach ($usage as $serviceId => $u) {
-            Capsule::table('tblhosting')->where('id', $serviceId)->update(array(
-                'bwusage' => $u['usage_mb'],
-                'bwlimit' => $u['limit_mb'],
-                'lastupdate' => $now,
-            ));
-        }
+        // One transaction: a commit per row made 10,000 services take seconds.
+        Capsule::connection()->transaction(function () use ($usage, $now) {
+            foreach ($usage as $serviceId => $u) {
+                Capsule::table('tblhosting')->where('id', $serviceId)->update(array(
+                    'bwusage' => $u['usage_mb'],
+                    'bwlimit' => $u['limit_mb'],
+                    'lastupdate' => $now,
+                ));
+            }
+        });
     } catch (\Throwable $e) {
         if ($e instanceof FlvxProvisionException || $e instanceof FlvxApiException) {
             if (function_exists('logModuleCall')) {
