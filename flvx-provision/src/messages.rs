@@ -210,6 +210,48 @@ catalogue! {
     ActionResetTraffic = "action_reset_traffic" { en: "Reset traffic", zh: "重置流量" }
     /// Action: sync / repair.
     ActionSync = "action_sync" { en: "Sync from panel", zh: "与面板同步" }
+    /// Action: add a forward.
+    ActionAddForward = "action_add_forward" { en: "Add forward", zh: "添加转发" }
+    /// Action: pause a forward.
+    ActionPause = "action_pause" { en: "Pause", zh: "暂停" }
+    /// Action: resume a forward.
+    ActionResume = "action_resume" { en: "Resume", zh: "恢复" }
+    /// Action: delete a forward.
+    ActionDelete = "action_delete" { en: "Delete", zh: "删除" }
+    /// Column: tunnel.
+    ColTunnel = "col_tunnel" { en: "Tunnel", zh: "隧道" }
+    /// Column: entry port.
+    ColPort = "col_port" { en: "Entry port", zh: "入口端口" }
+    /// Column: status.
+    ColStatus = "col_status" { en: "Status", zh: "状态" }
+    /// Column: actions.
+    ColActions = "col_actions" { en: "Actions", zh: "操作" }
+    /// Form hint: the entry port.
+    HintPort = "hint_port" { en: "Leave empty for any free port", zh: "留空则自动分配空闲端口" }
+    /// Form hint: the target.
+    HintTarget = "hint_target" { en: "host:port, several separated by commas", zh: "host:port，多个用逗号分隔" }
+    /// Admin tab: panel user id.
+    LabelPanelUserId = "label_panel_user_id" { en: "FLVX user id", zh: "FLVX 用户 ID" }
+    /// Admin tab: bindings.
+    LabelBindings = "label_bindings" { en: "Tunnel bindings (tunnel: binding)", zh: "隧道授权（隧道：授权）" }
+    /// Admin tab: forwards unsuspend will resume.
+    LabelSuspendedForwards = "label_suspended_forwards" { en: "Forwards unsuspend will resume", zh: "恢复服务时将启动的转发" }
+    /// Admin tab: forwards the customer paused.
+    LabelCustomerPaused = "label_customer_paused" { en: "Forwards paused by the customer", zh: "客户自行暂停的转发" }
+    /// Admin tab: create pending.
+    LabelCreatePending = "label_create_pending" { en: "Create pending", zh: "开通进行中" }
+    /// Admin tab: the expiry last pushed.
+    LabelPushedExpiry = "label_pushed_expiry" { en: "Expiry last pushed to the panel (UTC)", zh: "最近推送到面板的到期时间（UTC）" }
+    /// Admin tab: traffic used.
+    LabelUsage = "label_usage" { en: "Traffic used", zh: "已用流量" }
+    /// Placeholder for an empty value.
+    LabelNone = "label_none" { en: "none", zh: "无" }
+    /// Yes.
+    LabelYes = "label_yes" { en: "yes", zh: "是" }
+    /// Confirmation before deleting a forward.
+    ConfirmDelete = "confirm_delete" { en: "Delete this forward? Its traffic stops at once.", zh: "确定删除此转发？其流量将立即停止。" }
+    /// A forward action was not sent by the product page's form.
+    PostRequired = "post_required" { en: "Use the buttons on the product page for this action.", zh: "请使用产品页面上的按钮执行此操作。" }
     /// Action words used in messages.
     ActionCreate = "action_create" { en: "creating the account", zh: "开通账户" }
     /// Action: suspend.

@@ -15,34 +15,6 @@ final class FlvxViews
     const UNITS = array('B', 'KiB', 'MiB', 'GiB', 'TiB');
 
     /**
-     * Labels of the module's own pages that the catalogue does not (yet) have, in English;
-     * a catalogue message of the same key wins.
-     */
-    const UI_FALLBACK = array(
-        'action_add_forward' => 'Add forward',
-        'action_pause' => 'Pause',
-        'action_resume' => 'Resume',
-        'action_delete' => 'Delete',
-        'col_tunnel' => 'Tunnel',
-        'col_port' => 'Entry port',
-        'col_status' => 'Status',
-        'col_actions' => 'Actions',
-        'hint_port' => 'Leave empty for any free port',
-        'hint_target' => 'host:port, several separated by commas',
-        'label_panel_user_id' => 'FLVX user id',
-        'label_bindings' => 'Tunnel bindings (tunnel: binding)',
-        'label_suspended_forwards' => 'Forwards unsuspend will resume',
-        'label_customer_paused' => 'Forwards paused by the customer',
-        'label_create_pending' => 'Create pending',
-        'label_pushed_expiry' => 'Expiry last pushed to the panel (UTC)',
-        'label_usage' => 'Traffic used',
-        'label_none' => 'none',
-        'label_yes' => 'yes',
-        'confirm_delete' => 'Delete this forward? Its traffic stops at once.',
-        'post_required' => 'Use the buttons on the product page for this action.',
-    );
-
-    /**
      * The client-area view from a `user/package` answer.
      *
      * @return array username, status, used, quota, percent, expires, reset, forward_count,
@@ -78,14 +50,13 @@ final class FlvxViews
     }
 
     /**
-     * Every label the templates use, by key: the catalogue in the current language, plus
-     * English fallbacks for the keys it lacks.
+     * Every label the templates use, by key: the catalogue in the current language.
      *
      * @return array<string, string>
      */
     public static function labels(): array
     {
-        return FlvxLang::all() + self::UI_FALLBACK;
+        return FlvxLang::all();
     }
 
     /**
