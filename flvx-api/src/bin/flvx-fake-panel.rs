@@ -75,7 +75,10 @@ async fn main() -> ExitCode {
         FakePanel::ADMIN_USER,
         FakePanel::ADMIN_PASSWORD
     );
-    // Runs until the process is interrupted (Ctrl-C ends it with the default signal action).
-    std::future::pending::<()>().await;
+    // Runs until Ctrl-C (or SIGINT), then drops the panel, which stops the server.
+    if let Err(e) = tokio::signal::ctrl_c().await {
+        eprintln!("flvx-fake-panel: cannot wait for Ctrl-C ({e}); running until killed");
+        std::future::pending::<()>().await;
+    }
     ExitCode::SUCCESS
 }
