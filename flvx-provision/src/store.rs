@@ -35,6 +35,9 @@ pub struct ServiceRecord {
     pub create_pending: bool,
     /// Whether the service is suspended (the panel does not report it reliably).
     pub suspended: bool,
+    /// Terminated with the `disable` action: the user and its forwards are kept, disabled
+    /// and paused, and a later Create brings them back instead of re-applying the plan only.
+    pub terminated: bool,
     /// Tunnels whose bindings are about to be re-assigned, which restarts paused forwards
     /// on the node: saved before the assign, cleared once they are paused again, so a
     /// retry after a failure in between still re-pauses them.

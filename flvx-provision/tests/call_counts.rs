@@ -293,12 +293,13 @@ async fn call_counts() {
         w.engine.terminate(&disable),
     )
     .await;
-    // create on a provisioned service re-applies the plan (sync): user/list, user/update,
-    // tunnel/user/list; re-pauses running forwards when suspended (forward/list).
+    // create on a service terminated with "disable" brings it back: unsuspend (user/update,
+    // forward/batch-resume of what terminate paused), then sync (user/list, user/update,
+    // tunnel/user/list).
     c.measure(
         &w,
-        "create again (sync of a disabled service)",
-        4,
+        "create again (reactivating a disabled service)",
+        5,
         w.engine.create(&disable),
     )
     .await;

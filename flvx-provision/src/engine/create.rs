@@ -15,7 +15,8 @@ impl Engine {
     /// Creates the panel account of `service`. Calls: `user/create`, `user/list` (the id;
     /// creates return none), one `tunnel/user/assign` per tunnel, one `tunnel/user/list`
     /// (binding ids). A retry after any failure converges; a same-named user this service
-    /// did not create is refused. On an already provisioned service this re-applies the plan.
+    /// did not create is refused. On an already provisioned service this re-applies the plan
+    /// (and brings back one terminated with the `disable` action).
     ///
     /// A service whose record says suspended (a re-create by sync) gets a disabled user.
     ///
@@ -27,7 +28,10 @@ impl Engine {
         check_password(service)?;
         let original = self.load(service.id).await?;
         if original.user_id.is_some() && !original.create_pending {
-            return self.sync(service).await;
+            return match original.terminated {
+                true => self.reactivate(service).await,
+                false => self.sync(service).await,
+            };
         }
         let tunnels = self.tunnels(&service.plan, ACTION).await?;
         let fingerprint = match (original.create_pending, original.pushed_expiry) {
@@ -66,6 +70,17 @@ impl Engine {
             .map(|b| (b.tunnel_id, b.id))
             .collect();
         record.create_pending = false;
+        self.save(service.id, &record).await?;
+        Ok(record)
+    }
+
+    /// Brings back a service terminated with the `disable` action: unsuspend (status 1,
+    /// the paused forwards resumed), then the plan re-applied by sync. The terminated flag
+    /// is cleared last, so a retry after any failure starts over and converges.
+    async fn reactivate(&self, service: &Service) -> Result<ServiceRecord, ProvisionError> {
+        self.unsuspend(service).await?;
+        let mut record = self.sync(service).await?;
+        record.terminated = false;
         self.save(service.id, &record).await?;
         Ok(record)
     }

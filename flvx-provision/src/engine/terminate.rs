@@ -86,6 +86,7 @@ impl Engine {
         let update = desired_user(service, user, Status::Disabled, None);
         self.api.update_user(&update).await.during(ACTION)?;
         record.suspended = true;
+        record.terminated = true;
         record.user_id = Some(user);
         record.create_pending = false;
         record.pushed_expiry = Some(update.exp_time);

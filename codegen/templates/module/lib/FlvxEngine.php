@@ -292,6 +292,20 @@ final class FlvxEngine
     // ------------------------------------------------------------------ create
 
     /**
+     * Brings back a service terminated with the `disable` action: unsuspend (status 1, the
+     * paused forwards resumed), then the plan re-applied by sync. The terminated flag is
+     * cleared last, so a retry after any failure starts over and converges.
+     */
+    private function reactivate(FlvxService $service): array
+    {
+        $this->unsuspend($service);
+        $record = $this->sync($service);
+        $record['terminated'] = false;
+        $this->store->save($service->id, $record);
+        return $record;
+    }
+
+    /**
      * Creates the panel account. Calls: `user/create`, `user/list` (the id; creates return
      * none), one `tunnel/user/assign` per tunnel, one `tunnel/user/list` (binding ids). A
      * retry after any failure converges; a same-named user this service did not create is
@@ -310,7 +324,7 @@ final class FlvxEngine
         self::checkServicePassword($service);
         $original = $this->store->load($service->id);
         if ($original['user_id'] !== null && !$original['create_pending']) {
-            return $this->sync($service);
+            return $original['terminated'] ? $this->reactivate($service) : $this->sync($service);
         }
         $tunnels = $this->tunnels($service, $action);
         $fingerprint = ($original['create_pending'] && $original['pushed_expiry'] !== null)
@@ -676,6 +690,7 @@ final class FlvxEngine
         $update = $this->desiredUser($service, $user, 0, null, $action);
         $this->call($this->api, 'user_update', $update, $action);
         $record['suspended'] = true;
+        $record['terminated'] = true;
         $record['user_id'] = $user;
         $record['create_pending'] = false;
         $record['pushed_expiry'] = $update['expTime'];

@@ -41,6 +41,7 @@ class FlvxStore
             'customer_paused' => array(),
             'create_pending' => false,
             'suspended' => false,
+            'terminated' => false,
             'repause_tunnels' => array(),
             'pushed_expiry' => null,
         );
@@ -171,6 +172,7 @@ class FlvxStore
         }
         $record['create_pending'] = !empty($data['create_pending']);
         $record['suspended'] = !empty($data['suspended']);
+        $record['terminated'] = !empty($data['terminated']);
         if (isset($data['pushed_expiry']) && is_numeric($data['pushed_expiry'])) {
             $record['pushed_expiry'] = (int) $data['pushed_expiry'];
         }
