@@ -160,8 +160,6 @@ catalogue! {
     }
     /// Status label: active.
     StatusActive = "status_active" { en: "Active", zh: "正常" }
-    /// Status label: suspended.
-    StatusSuspended = "status_suspended" { en: "Suspended", zh: "已暂停" }
     /// Status label: disabled on the panel (expired or by an admin).
     StatusDisabled = "status_disabled" { en: "Disabled on the panel", zh: "面板已停用" }
     /// Forward status: running.
@@ -206,10 +204,10 @@ catalogue! {
     ColSpeed = "col_speed" { en: "Speed limit", zh: "限速" }
     /// No forwards yet.
     NoForwards = "no_forwards" { en: "No forwards yet.", zh: "暂无转发。" }
-    /// Action: reset traffic.
-    ActionResetTraffic = "action_reset_traffic" { en: "Reset traffic", zh: "重置流量" }
-    /// Action: sync / repair.
-    ActionSync = "action_sync" { en: "Sync from panel", zh: "与面板同步" }
+    /// Admin button: reset traffic.
+    ButtonResetTraffic = "button_reset_traffic" { en: "Reset traffic", zh: "重置流量" }
+    /// Admin button: sync / repair.
+    ButtonSync = "button_sync" { en: "Sync from panel", zh: "与面板同步" }
     /// Action: add a forward.
     ActionAddForward = "action_add_forward" { en: "Add forward", zh: "添加转发" }
     /// Action: pause a forward.
@@ -260,6 +258,14 @@ catalogue! {
     ActionUnsuspend = "action_unsuspend" { en: "unsuspending the account", zh: "恢复账户" }
     /// Action: renew.
     ActionRenew = "action_renew" { en: "renewing the account", zh: "续费账户" }
+    /// Action: reset traffic.
+    ActionResetTraffic = "action_reset_traffic" { en: "resetting the traffic", zh: "重置流量" }
+    /// Action: sync / repair.
+    ActionSync = "action_sync" { en: "syncing the account with the panel", zh: "与面板同步账户" }
+    /// Action: the customer's forwards.
+    ActionForwards = "action_forwards" { en: "changing the forwards", zh: "管理转发" }
+    /// Action: reading traffic usage.
+    ActionUsage = "action_usage" { en: "reading the traffic usage", zh: "读取流量用量" }
     /// Action: terminate.
     ActionTerminate = "action_terminate" { en: "terminating the account", zh: "终止账户" }
     /// Action: change package.

@@ -71,6 +71,6 @@ pub async fn usage(
     if pairs.is_empty() {
         return Ok(Vec::new());
     }
-    let users = api.list_users(None).await.during(Msg::LabelTraffic)?;
+    let users = api.list_users(None).await.during(Msg::ActionUsage)?;
     Ok(usage_from_users(&users, &pairs))
 }

@@ -75,7 +75,7 @@ impl Engine {
     ) -> Result<ServiceView, ProvisionError> {
         self.provisioned(service.id).await?;
         let customer = self.customer(service, &service.username());
-        let package = customer.package().await.during(Msg::LabelTraffic)?;
+        let package = customer.package().await.during(Msg::ActionUsage)?;
         Ok(service_view(&package, service.plan.max_forwards, lang))
     }
 }

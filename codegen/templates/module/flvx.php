@@ -324,8 +324,8 @@ function flvx_AdminCustomButtonArray()
 {
     try {
         return array(
-            FlvxLang::text('action_reset_traffic') => 'ResetTraffic',
-            FlvxLang::text('action_sync') => 'Sync',
+            FlvxLang::text('button_reset_traffic') => 'ResetTraffic',
+            FlvxLang::text('button_sync') => 'Sync',
         );
     } catch (\Throwable $e) {
         FlvxEngine::logUnexpected('AdminCustomButtonArray', array(), $e);
@@ -492,9 +492,9 @@ function flvx_AdminServicesTabFields(array $params)
                     }
                 } else {
                     $text = FlvxLang::text('panel_error', array(
-                        'action' => FlvxLang::text('label_traffic'),
+                        'action' => FlvxLang::text('action_usage'),
                         'detail' => 'user ' . $record['user_id'] . ' was not found on the panel; use '
-                            . FlvxLang::text('action_sync'),
+                            . FlvxLang::text('button_sync'),
                     ));
                 }
             } catch (\Throwable $e) {

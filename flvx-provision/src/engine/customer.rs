@@ -9,7 +9,7 @@ use flvx_api::ids::{ForwardId, TunnelId};
 use flvx_api::models::{Forward, NewForward};
 use flvx_api::recipes;
 
-const ACTION: Msg = Msg::LabelForwards;
+const ACTION: Msg = Msg::ActionForwards;
 
 /// What the customer asks for when adding a forward.
 #[derive(Debug, Clone, PartialEq, Eq)]

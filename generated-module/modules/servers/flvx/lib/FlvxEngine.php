@@ -895,7 +895,7 @@ final class FlvxEngine
     {
         $this->provisioned($service->id);
         $customer = $this->customer($service);
-        return $this->listCall($customer, 'forward_list', array(), 'label_forwards', array('id', 'tunnelId'));
+        return $this->listCall($customer, 'forward_list', array(), 'action_forwards', array('id', 'tunnelId'));
     }
 
     /**
@@ -906,7 +906,7 @@ final class FlvxEngine
      */
     public function addForward(FlvxService $service, array $request): array
     {
-        $action = 'label_forwards';
+        $action = 'action_forwards';
         self::checkRequest($request);
         $record = $this->provisioned($service->id);
         if ($record['suspended']) {
@@ -1006,7 +1006,7 @@ final class FlvxEngine
             if ($e->isNotFound()) {
                 throw new FlvxProvisionException('forward_not_found', array('forward' => (string) $forward), $e);
             }
-            throw self::panelError('label_forwards', $e);
+            throw self::panelError('action_forwards', $e);
         }
     }
 
@@ -1088,7 +1088,7 @@ final class FlvxEngine
     {
         $this->provisioned($service->id);
         $customer = $this->customer($service);
-        $action = 'label_traffic';
+        $action = 'action_usage';
         $package = $this->call($customer, 'user_package', array(), $action);
         if (!is_array($package) || !isset($package['userInfo']) || !is_array($package['userInfo'])) {
             throw self::panelError($action, self::decodeError('user_package', 'userInfo', 'missing field `userInfo`'));
@@ -1115,7 +1115,7 @@ final class FlvxEngine
         if (count($pairs) === 0) {
             return array();
         }
-        $users = $this->listCall($this->api, 'user_list', array(), 'label_traffic', array('id'));
+        $users = $this->listCall($this->api, 'user_list', array(), 'action_usage', array('id'));
         $byId = array();
         foreach ($users as $user) {
             $byId[(int) $user['id']] = $user;
