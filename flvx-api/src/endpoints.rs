@@ -86,9 +86,9 @@ endpoints! {
     /// `user/login`: exchange a username and password for a 90-day token (§5.1).
     USER_LOGIN = "user_login", "/api/v1/user/login", Post, Public, Strict, ["username", "password", "captchaId"], false;
     /// `user/create`: create a customer account; returns no id (§5.2).
-    USER_CREATE = "user_create", "/api/v1/user/create", Post, Admin, Lenient, ["user", "pwd", "flow", "num", "expTime", "flowResetTime", "status", "groupIds"], false;
+    USER_CREATE = "user_create", "/api/v1/user/create", Post, Admin, Lenient, ["user", "pwd", "flow", "num", "expTime", "flowResetTime", "status", "groupIds", "maxConn", "dailyQuotaGB", "monthlyQuotaGB"], false;
     /// `user/update`: full replace of a user; omitted fields get defaults (§5.3).
-    USER_UPDATE = "user_update", "/api/v1/user/update", Post, Admin, Lenient, ["id", "user", "pwd", "flow", "num", "expTime", "flowResetTime", "status", "groupIds"], true;
+    USER_UPDATE = "user_update", "/api/v1/user/update", Post, Admin, Lenient, ["id", "user", "pwd", "flow", "num", "expTime", "flowResetTime", "status", "groupIds", "maxConn", "dailyQuotaGB", "monthlyQuotaGB"], true;
     /// `user/delete`: delete a user and its forwards in the database only (§5.4).
     USER_DELETE = "user_delete", "/api/v1/user/delete", Post, Admin, Lenient, ["id"], false;
     /// `user/list`: every non-admin user, optionally filtered by a keyword (§5.5).
@@ -99,6 +99,10 @@ endpoints! {
     USER_RESET = "user_reset", "/api/v1/user/reset", Post, Admin, Lenient, ["id", "type"], true;
     /// `user/groups`: the user-group ids of a user (§5.8).
     USER_GROUPS = "user_groups", "/api/v1/user/groups", Post, User, Lenient, ["id"], true;
+    /// `user/quota/reset` (3.0): zero a user's daily and/or monthly quota usage and release a
+    /// quota block. Any token may call it, for any user (so quotas only hold where customers
+    /// cannot reach the panel).
+    USER_QUOTA_RESET = "user_quota_reset", "/api/v1/user/quota/reset", Post, User, Strict, ["userId", "scope"], true;
     /// `tunnel/list`: every tunnel (§5.10).
     TUNNEL_LIST = "tunnel_list", "/api/v1/tunnel/list", Post, Admin, Ignored, [], true;
     /// `tunnel/get`: one tunnel (§5.11).
@@ -127,6 +131,8 @@ endpoints! {
     FORWARD_PAUSE = "forward_pause", "/api/v1/forward/pause", Post, User, Lenient, ["id"], true;
     /// `forward/resume`: restart a paused forward; no quota check (§5.19).
     FORWARD_RESUME = "forward_resume", "/api/v1/forward/resume", Post, User, Lenient, ["id"], true;
+    /// `forward/reset-flow` (3.0, since July 2026): zero one forward's own traffic counters.
+    FORWARD_RESET_FLOW = "forward_reset_flow", "/api/v1/forward/reset-flow", Post, User, Lenient, ["id"], true;
     /// `forward/batch-delete`: delete several forwards (§5.19).
     FORWARD_BATCH_DELETE = "forward_batch_delete", "/api/v1/forward/batch-delete", Post, User, Lenient, ["ids"], false;
     /// `forward/batch-pause`: pause several forwards (§5.19).
@@ -139,6 +145,9 @@ endpoints! {
     USER_GROUP_LIST = "user_group_list", "/api/v1/group/user/list", Post, Admin, Ignored, [], true;
     /// `captcha/check`: whether login requires a captcha (§5.21).
     CAPTCHA_CHECK = "captcha_check", "/api/v1/captcha/check", Post, Public, Ignored, [], true;
+    /// `public/config/get` (3.0): one public setting (`app_name`, …) without a token; 2.1
+    /// answers 401 because the path does not exist there.
+    PUBLIC_CONFIG_GET = "public_config_get", "/api/v1/public/config/get", Post, Public, Strict, ["name"], true;
 }
 
 /// The endpoint with this path, if the table has one.

@@ -44,6 +44,7 @@ pub mod panel_messages;
 pub mod recipes;
 mod retry;
 pub mod units;
+pub mod version;
 
 #[cfg(feature = "testkit")]
 pub mod testkit;
@@ -54,3 +55,4 @@ pub use client::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, FlvxClient, FlvxClien
 pub use error::{Error, Result, hints};
 pub use retry::RetryPolicy;
 pub use secrecy::{ExposeSecret, SecretString};
+pub use version::PanelVersion;

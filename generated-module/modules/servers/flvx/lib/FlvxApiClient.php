@@ -20,13 +20,14 @@ final class FlvxApiClient
     /** Every endpoint: path, HTTP method, auth level, allowed request keys. */
     const ENDPOINTS = array(
         'user_login' => array('path' => '/api/v1/user/login', 'method' => 'POST', 'auth' => 'public', 'keys' => array('username', 'password', 'captchaId')),
-        'user_create' => array('path' => '/api/v1/user/create', 'method' => 'POST', 'auth' => 'admin', 'keys' => array('user', 'pwd', 'flow', 'num', 'expTime', 'flowResetTime', 'status', 'groupIds')),
-        'user_update' => array('path' => '/api/v1/user/update', 'method' => 'POST', 'auth' => 'admin', 'keys' => array('id', 'user', 'pwd', 'flow', 'num', 'expTime', 'flowResetTime', 'status', 'groupIds')),
+        'user_create' => array('path' => '/api/v1/user/create', 'method' => 'POST', 'auth' => 'admin', 'keys' => array('user', 'pwd', 'flow', 'num', 'expTime', 'flowResetTime', 'status', 'groupIds', 'maxConn', 'dailyQuotaGB', 'monthlyQuotaGB')),
+        'user_update' => array('path' => '/api/v1/user/update', 'method' => 'POST', 'auth' => 'admin', 'keys' => array('id', 'user', 'pwd', 'flow', 'num', 'expTime', 'flowResetTime', 'status', 'groupIds', 'maxConn', 'dailyQuotaGB', 'monthlyQuotaGB')),
         'user_delete' => array('path' => '/api/v1/user/delete', 'method' => 'POST', 'auth' => 'admin', 'keys' => array('id')),
         'user_list' => array('path' => '/api/v1/user/list', 'method' => 'POST', 'auth' => 'admin', 'keys' => array('keyword')),
         'user_package' => array('path' => '/api/v1/user/package', 'method' => 'POST', 'auth' => 'user', 'keys' => array()),
         'user_reset' => array('path' => '/api/v1/user/reset', 'method' => 'POST', 'auth' => 'admin', 'keys' => array('id', 'type')),
         'user_groups' => array('path' => '/api/v1/user/groups', 'method' => 'POST', 'auth' => 'user', 'keys' => array('id')),
+        'user_quota_reset' => array('path' => '/api/v1/user/quota/reset', 'method' => 'POST', 'auth' => 'user', 'keys' => array('userId', 'scope')),
         'tunnel_list' => array('path' => '/api/v1/tunnel/list', 'method' => 'POST', 'auth' => 'admin', 'keys' => array()),
         'tunnel_get' => array('path' => '/api/v1/tunnel/get', 'method' => 'POST', 'auth' => 'admin', 'keys' => array('id')),
         'binding_assign' => array('path' => '/api/v1/tunnel/user/assign', 'method' => 'POST', 'auth' => 'admin', 'keys' => array('userId', 'tunnelId', 'flow', 'num', 'expTime', 'flowResetTime', 'status', 'speedId')),
@@ -41,12 +42,14 @@ final class FlvxApiClient
         'forward_delete' => array('path' => '/api/v1/forward/delete', 'method' => 'POST', 'auth' => 'user', 'keys' => array('id')),
         'forward_pause' => array('path' => '/api/v1/forward/pause', 'method' => 'POST', 'auth' => 'user', 'keys' => array('id')),
         'forward_resume' => array('path' => '/api/v1/forward/resume', 'method' => 'POST', 'auth' => 'user', 'keys' => array('id')),
+        'forward_reset_flow' => array('path' => '/api/v1/forward/reset-flow', 'method' => 'POST', 'auth' => 'user', 'keys' => array('id')),
         'forward_batch_delete' => array('path' => '/api/v1/forward/batch-delete', 'method' => 'POST', 'auth' => 'user', 'keys' => array('ids')),
         'forward_batch_pause' => array('path' => '/api/v1/forward/batch-pause', 'method' => 'POST', 'auth' => 'user', 'keys' => array('ids')),
         'forward_batch_resume' => array('path' => '/api/v1/forward/batch-resume', 'method' => 'POST', 'auth' => 'user', 'keys' => array('ids')),
         'tunnel_group_list' => array('path' => '/api/v1/group/tunnel/list', 'method' => 'POST', 'auth' => 'admin', 'keys' => array()),
         'user_group_list' => array('path' => '/api/v1/group/user/list', 'method' => 'POST', 'auth' => 'admin', 'keys' => array()),
         'captcha_check' => array('path' => '/api/v1/captcha/check', 'method' => 'POST', 'auth' => 'public', 'keys' => array()),
+        'public_config_get' => array('path' => '/api/v1/public/config/get', 'method' => 'POST', 'auth' => 'public', 'keys' => array('name')),
     );
 
     /** Longest body excerpt kept in errors and logs. */
@@ -215,6 +218,12 @@ final class FlvxApiClient
         return $this->call('user_groups', $body);
     }
 
+    /** POST /api/v1/user/quota/reset */
+    public function userQuotaReset(array $body = array())
+    {
+        return $this->call('user_quota_reset', $body);
+    }
+
     /** POST /api/v1/tunnel/list */
     public function tunnelList(array $body = array())
     {
@@ -299,6 +308,12 @@ final class FlvxApiClient
         return $this->call('forward_resume', $body);
     }
 
+    /** POST /api/v1/forward/reset-flow */
+    public function forwardResetFlow(array $body = array())
+    {
+        return $this->call('forward_reset_flow', $body);
+    }
+
     /** POST /api/v1/forward/batch-delete */
     public function forwardBatchDelete(array $body = array())
     {
@@ -333,6 +348,12 @@ final class FlvxApiClient
     public function captchaCheck(array $body = array())
     {
         return $this->call('captcha_check', $body);
+    }
+
+    /** POST /api/v1/public/config/get */
+    public function publicConfigGet(array $body = array())
+    {
+        return $this->call('public_config_get', $body);
     }
 
     /** The cached token, or a fresh one from `user/login`. */
