@@ -372,6 +372,8 @@ async fn seed_panel_users(admin: &FlvxClient, from: usize, to: usize) -> Vec<(u6
                 flow_reset_time: ResetDay::day(1).expect("day"),
                 status: Status::Enabled,
                 group_ids: None,
+                max_conn: None,
+                quota_limits: Default::default(),
             };
             admin.create_user(&new).await
         });

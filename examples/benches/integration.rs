@@ -135,6 +135,8 @@ async fn seed_users(admin: &FlvxClient, store: &MemoryStore, from: usize, to: us
             flow_reset_time: ResetDay::day(1).expect("day"),
             status: Status::Enabled,
             group_ids: None,
+            max_conn: None,
+            quota_limits: Default::default(),
         };
         admin.create_user(&new).await.expect("seed user");
     }

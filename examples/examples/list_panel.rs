@@ -10,10 +10,10 @@ use flvx_examples::connect;
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let panel = connect().await?;
     let api = &panel.client;
-    println!(
-        "captcha required for login: {}",
-        api.captcha_required().await?
-    );
+    let version = api.panel_version().await?;
+    println!("Panel: {version}");
+    let captcha = api.captcha_required().await?;
+    println!("Captcha on login: {}", if captcha { "on" } else { "off" });
     println!("\nTunnels:");
     for t in api.list_tunnels().await? {
         let entries = t.entry_addresses().join(", ");
@@ -24,9 +24,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     println!("\nSpeed limits:");
     for s in api.list_speed_limits().await? {
+        // 2.1 ties a speed limit to a tunnel; 3.0 applies it wherever it is assigned.
+        let scope = s
+            .tunnel_id
+            .map_or_else(|| "any tunnel".to_owned(), |t| format!("tunnel #{t}"));
         println!(
-            "  #{:<4} {:<20} {} Mbps on tunnel #{}",
-            s.id, s.name, s.speed.0, s.tunnel_id
+            "  #{:<4} {:<20} {} Mbps on {scope}",
+            s.id, s.name, s.speed.0
         );
     }
     println!("\nUsers (admins are never listed by the panel):");
@@ -35,8 +39,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("  (none)");
     }
     for u in users {
+        let connections = match u.max_conn {
+            Some(0) => "  no connection cap".to_owned(),
+            Some(cap) => format!("  {cap} connections"),
+            None => String::new(),
+        };
         println!(
-            "  #{:<4} {:<20} quota {:<10} used {:>14} B  expires {}  status {}",
+            "  #{:<4} {:<20} quota {:<10} used {:>14} B  expires {}  status {}{connections}",
             u.id,
             u.user,
             u.flow.to_string(),

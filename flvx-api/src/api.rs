@@ -8,8 +8,10 @@ use crate::ids::{BindingId, ForwardId, SpeedLimitId, TunnelId, UserGroupId, User
 use crate::models::to_body;
 use crate::models::{
     BatchResult, Binding, BindingAssign, BindingUpdate, Forward, ForwardPatch, NewForward, NewUser,
-    Package, ResetTarget, SpeedLimit, Tunnel, TunnelGroup, User, UserGroup, UserUpdate,
+    Package, QuotaLimits, QuotaScope, ResetTarget, SpeedLimit, Tunnel, TunnelGroup, User,
+    UserGroup, UserUpdate, Warnings,
 };
+use crate::version::PanelVersion;
 use crate::{Error, Result};
 use async_trait::async_trait;
 use serde_json::{Value, json};
@@ -23,15 +25,23 @@ pub trait FlvxApi: Send + Sync {
     /// always belong to their creator, §5.19). The new handle has its own token cache.
     fn acting_as(&self, credentials: Credentials) -> Arc<dyn FlvxApi>;
 
-    /// `captcha/check`: whether logins need a captcha (then only a pre-issued token works).
+    /// `captcha/check`: whether logins need a captcha. 3.0 (and late 2.1.5) let this SDK
+    /// past it (it sends the API-client header); older panels need a pre-issued token.
     async fn captcha_required(&self) -> Result<bool>;
+
+    /// Which FLVX line the panel runs (see [`FlvxClient::panel_version`]); no side effects.
+    async fn panel_version(&self) -> Result<PanelVersion>;
+    /// Whether the panel has `forward/reset-flow` (3.0 since July 2026).
+    async fn supports_forward_reset_flow(&self) -> Result<bool>;
 
     /// `user/create`. Returns nothing: the panel gives no id (use
     /// [`crate::recipes::create_user`] to get the new [`User`]).
     async fn create_user(&self, user: &NewUser) -> Result<()>;
     /// `user/update`, a full replace that also overwrites every binding's flow, num,
-    /// expiry and reset day (§5.3).
-    async fn update_user(&self, update: &UserUpdate) -> Result<()>;
+    /// expiry and reset day (§5.3). On 3.0 an update without `max_conn` would reset the
+    /// user's connection cap, so it is refused before sending; the panel's warnings (a node
+    /// that did not get the change) are returned.
+    async fn update_user(&self, update: &UserUpdate) -> Result<Warnings>;
     /// `user/delete`. Database only: delete the user's forwards first to stop traffic (§5.4).
     async fn delete_user(&self, id: UserId) -> Result<()>;
     /// `user/list`: all non-admin users, or those whose name contains `keyword`
@@ -44,6 +54,9 @@ pub trait FlvxApi: Send + Sync {
     async fn reset_traffic(&self, target: ResetTarget) -> Result<()>;
     /// `user/groups`: the user groups a user belongs to.
     async fn user_groups_of(&self, id: UserId) -> Result<Vec<UserGroupId>>;
+    /// `user/quota/reset` (3.0): zero a quota window and release the quota block, which
+    /// resumes the forwards the block paused (if they pass the panel's checks).
+    async fn reset_quota(&self, user: UserId, scope: QuotaScope) -> Result<()>;
 
     /// `tunnel/list`.
     async fn list_tunnels(&self) -> Result<Vec<Tunnel>>;
@@ -77,19 +90,23 @@ pub trait FlvxApi: Send + Sync {
     async fn list_forwards(&self) -> Result<Vec<Forward>>;
     /// `forward/create`, owned by the calling account; returns no id.
     async fn create_forward(&self, forward: &NewForward) -> Result<()>;
-    /// `forward/update`, a patch; restarts a paused forward on its nodes (§4.7).
-    async fn update_forward(&self, patch: &ForwardPatch) -> Result<()>;
+    /// `forward/update`, a patch; restarts a paused forward on its nodes on 2.1 (§4.7).
+    async fn update_forward(&self, patch: &ForwardPatch) -> Result<Warnings>;
     /// `forward/delete`: fails, changing nothing, while a node is offline.
     async fn delete_forward(&self, id: ForwardId) -> Result<()>;
     /// `forward/pause`.
     async fn pause_forward(&self, id: ForwardId) -> Result<()>;
-    /// `forward/resume`; the panel checks no quota or expiry.
+    /// `forward/resume`. 2.1 checks nothing; 3.0 refuses a disabled, expired, over-quota
+    /// or at-limit owner (the panel's reason is in the error).
     async fn resume_forward(&self, id: ForwardId) -> Result<()>;
+    /// `forward/reset-flow` (3.0 since July 2026): zero one forward's own counters (the
+    /// user's and the quota's are untouched).
+    async fn reset_forward_traffic(&self, id: ForwardId) -> Result<()>;
     /// `forward/batch-delete`.
     async fn delete_forwards(&self, ids: &[ForwardId]) -> Result<BatchResult>;
     /// `forward/batch-pause`.
     async fn pause_forwards(&self, ids: &[ForwardId]) -> Result<BatchResult>;
-    /// `forward/batch-resume`.
+    /// `forward/batch-resume`; on 3.0 each refusal is in [`BatchResult::failures`].
     async fn resume_forwards(&self, ids: &[ForwardId]) -> Result<BatchResult>;
 
     /// `group/user/list`.
@@ -109,12 +126,31 @@ impl FlvxApi for FlvxClient {
         Ok(flag != 0)
     }
 
-    async fn create_user(&self, user: &NewUser) -> Result<()> {
-        self.call(&ep::USER_CREATE, &user.body()?).await
+    async fn panel_version(&self) -> Result<PanelVersion> {
+        FlvxClient::panel_version(self).await
     }
 
-    async fn update_user(&self, update: &UserUpdate) -> Result<()> {
-        self.call(&ep::USER_UPDATE, &update.body()?).await
+    async fn supports_forward_reset_flow(&self) -> Result<bool> {
+        FlvxClient::supports_forward_reset_flow(self).await
+    }
+
+    async fn create_user(&self, user: &NewUser) -> Result<()> {
+        let body = user.body()?;
+        check_fields_exist(self, user.max_conn, &user.quota_limits).await?;
+        self.call(&ep::USER_CREATE, &body).await
+    }
+
+    async fn update_user(&self, update: &UserUpdate) -> Result<Warnings> {
+        let body = update.body()?;
+        check_fields_exist(self, update.max_conn, &update.quota_limits).await?;
+        if update.max_conn.is_none() && self.panel_version().await? >= PanelVersion::V3_0 {
+            return Err(Error::invalid(
+                "maxConn",
+                "FLVX 3.0 resets the connection cap of an update without it; build the \
+                 update from the listed user (UserUpdate::from_user) or set max_conn",
+            ));
+        }
+        warnings(self.call(&ep::USER_UPDATE, &body).await?)
     }
 
     async fn delete_user(&self, id: UserId) -> Result<()> {
@@ -136,6 +172,11 @@ impl FlvxApi for FlvxClient {
 
     async fn user_groups_of(&self, id: UserId) -> Result<Vec<UserGroupId>> {
         self.call(&ep::USER_GROUPS, &json!({ "id": id })).await
+    }
+
+    async fn reset_quota(&self, user: UserId, scope: QuotaScope) -> Result<()> {
+        let body = json!({ "userId": user, "scope": scope.as_str() });
+        self.call(&ep::USER_QUOTA_RESET, &body).await
     }
 
     async fn list_tunnels(&self) -> Result<Vec<Tunnel>> {
@@ -194,8 +235,8 @@ impl FlvxApi for FlvxClient {
         self.call(&ep::FORWARD_CREATE, &to_body(forward)).await
     }
 
-    async fn update_forward(&self, patch: &ForwardPatch) -> Result<()> {
-        self.call(&ep::FORWARD_UPDATE, &to_body(patch)).await
+    async fn update_forward(&self, patch: &ForwardPatch) -> Result<Warnings> {
+        warnings(self.call(&ep::FORWARD_UPDATE, &to_body(patch)).await?)
     }
 
     async fn delete_forward(&self, id: ForwardId) -> Result<()> {
@@ -208,6 +249,11 @@ impl FlvxApi for FlvxClient {
 
     async fn resume_forward(&self, id: ForwardId) -> Result<()> {
         self.call(&ep::FORWARD_RESUME, &json!({ "id": id })).await
+    }
+
+    async fn reset_forward_traffic(&self, id: ForwardId) -> Result<()> {
+        self.call(&ep::FORWARD_RESET_FLOW, &json!({ "id": id }))
+            .await
     }
 
     async fn delete_forwards(&self, ids: &[ForwardId]) -> Result<BatchResult> {
@@ -229,6 +275,28 @@ impl FlvxApi for FlvxClient {
     async fn list_tunnel_groups(&self) -> Result<Vec<TunnelGroup>> {
         self.call(&ep::TUNNEL_GROUP_LIST, &json!({})).await
     }
+}
+
+/// The warnings of an update answer: `data` is absent on 2.1 and on a quiet 3.0 success.
+fn warnings(data: Option<Warnings>) -> Result<Warnings> {
+    Ok(data.unwrap_or_default())
+}
+
+/// 2.1 ignores the 3.0 user fields without a word, so sending them there is refused: the
+/// seller would believe a limit holds that the panel does not know.
+async fn check_fields_exist(
+    client: &FlvxClient,
+    max_conn: Option<i64>,
+    quotas: &QuotaLimits,
+) -> Result<()> {
+    let uses_v3 = max_conn.is_some_and(|n| n != 0) || quotas.is_sent();
+    if uses_v3 && client.panel_version().await? < PanelVersion::V3_0 {
+        return Err(Error::invalid(
+            "maxConn",
+            "connection caps and daily/monthly quotas need FLVX 3.0; this panel runs 2.1",
+        ));
+    }
+    Ok(())
 }
 
 /// A batch forward call. An empty list is answered here: the panel would refuse it

@@ -5,6 +5,7 @@ use crate::endpoints::{self, AuthLevel, Endpoint, Method};
 use crate::envelope::{CODE_UNAUTHORIZED, Envelope};
 use crate::models::LoginData;
 use crate::retry::RetryPolicy;
+use crate::version::PanelVersion;
 use crate::{Error, Result, panel_messages};
 use reqwest::header::{AUTHORIZATION, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
@@ -13,6 +14,7 @@ use serde_json::{Value, json};
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tokio::sync::OnceCell;
 
 /// Default time allowed to open a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -32,6 +34,15 @@ struct Inner {
     credentials: Credentials,
     tokens: TokenCache,
     retry: Option<RetryPolicy>,
+    /// What the panel is, shared by every handle on it (customers included).
+    panel: Arc<PanelFacts>,
+}
+
+/// Facts about the panel, learnt once per client from what the API returns.
+#[derive(Default)]
+struct PanelFacts {
+    version: OnceCell<PanelVersion>,
+    forward_reset_flow: OnceCell<bool>,
 }
 
 impl fmt::Debug for FlvxClient {
@@ -129,6 +140,7 @@ impl FlvxClient {
                 credentials,
                 tokens: TokenCache::default(),
                 retry,
+                panel: Arc::default(),
             }),
         })
     }
@@ -143,6 +155,7 @@ impl FlvxClient {
                 credentials,
                 tokens: TokenCache::default(),
                 retry: self.inner.retry,
+                panel: Arc::clone(&self.inner.panel),
             }),
         }
     }
@@ -155,6 +168,56 @@ impl FlvxClient {
     /// The current token, logging in first if there is none or it is about to expire.
     pub async fn token(&self) -> Result<SecretString> {
         Ok(self.issued_token().await?.value)
+    }
+
+    /// Which FLVX line the panel runs, learnt from the token it issues (3.0 tokens carry an
+    /// `iat_ms` claim), or for an opaque pre-issued token from whether the public
+    /// `public/config/get` path exists. Cached for the client and every handle made from it.
+    pub async fn panel_version(&self) -> Result<PanelVersion> {
+        self.inner
+            .panel
+            .version
+            .get_or_try_init(|| self.detect_version())
+            .await
+            .copied()
+    }
+
+    async fn detect_version(&self) -> Result<PanelVersion> {
+        let token = self.token().await?;
+        if let Some(version) = PanelVersion::of_token(token.expose_secret()) {
+            return Ok(version);
+        }
+        let endpoint = &endpoints::PUBLIC_CONFIG_GET;
+        let probe = json!({ "name": "app_name" });
+        let envelope = self.send(endpoint, &probe, None).await?;
+        // 2.1 has no such path, and its middleware refuses unknown paths without a token.
+        Ok(match envelope.code {
+            CODE_UNAUTHORIZED => PanelVersion::V2_1,
+            _ => PanelVersion::V3_0,
+        })
+    }
+
+    /// Whether the panel has `forward/reset-flow` (3.0 builds since July 2026). Asked once
+    /// with an empty body, which the panel refuses without touching anything.
+    pub async fn supports_forward_reset_flow(&self) -> Result<bool> {
+        self.inner
+            .panel
+            .forward_reset_flow
+            .get_or_try_init(|| self.probe_forward_reset_flow())
+            .await
+            .copied()
+    }
+
+    async fn probe_forward_reset_flow(&self) -> Result<bool> {
+        if self.panel_version().await? == PanelVersion::V2_1 {
+            return Ok(false);
+        }
+        let endpoint = &endpoints::FORWARD_RESET_FLOW;
+        match self.call::<Value>(endpoint, &json!({})).await {
+            Err(Error::UnexpectedResponse { status: 404, .. }) => Ok(false),
+            Err(Error::Api { .. }) | Ok(_) => Ok(true),
+            Err(other) => Err(other),
+        }
     }
 
     /// Calls `endpoint` with `body` and decodes its `data`. This is the escape hatch for
@@ -198,7 +261,7 @@ impl FlvxClient {
         };
         let body = json!({ "username": username, "password": password.expose_secret() });
         let endpoint = &endpoints::USER_LOGIN;
-        let envelope = self.send(endpoint, &body, None).await?;
+        let envelope = self.send_login(&body).await?;
         match envelope.into_result(endpoint.path) {
             Ok(envelope) => Ok(envelope.data::<LoginData>(endpoint.path)?.token),
             Err(Error::Api { msg, .. }) if msg == panel_messages::CAPTCHA_FAILED => {
@@ -207,6 +270,28 @@ impl FlvxClient {
             Err(Error::Api { msg, .. }) => Err(Error::LoginRejected { msg }),
             Err(other) => Err(other),
         }
+    }
+
+    /// `user/login`, sending the API-client header with which panels since late 2.1.5 let
+    /// billing modules past the captcha (older panels ignore it).
+    async fn send_login(&self, body: &Value) -> Result<Envelope> {
+        let endpoint = &endpoints::USER_LOGIN;
+        let url = format!("{}{}", self.inner.base_url, endpoint.path);
+        let request = self
+            .inner
+            .http
+            .post(url)
+            .header(endpoints::API_CLIENT_HEADER, endpoints::API_CLIENT_NAME)
+            .json(body);
+        let transport = |source| Error::Transport {
+            path: endpoint.path,
+            source,
+        };
+        let response = request.send().await.map_err(transport)?;
+        let status = response.status().as_u16();
+        let bytes = response.bytes().await.map_err(transport)?;
+        tracing::debug!(path = endpoint.path, status, "flvx login");
+        Envelope::parse(endpoint.path, status, &bytes)
     }
 
     /// One request, repeated per the retry policy when the endpoint is idempotent.

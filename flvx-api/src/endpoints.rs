@@ -150,6 +150,12 @@ endpoints! {
     PUBLIC_CONFIG_GET = "public_config_get", "/api/v1/public/config/get", Post, Public, Strict, ["name"], true;
 }
 
+/// The header `user/login` carries so that the panel lets a billing module past the
+/// captcha (FLVX since late 2.1.5; older panels ignore it).
+pub const API_CLIENT_HEADER: &str = "X-FLVX-API-Client";
+/// Its value: the panel accepts `whmcs` or `whmcs-module`.
+pub const API_CLIENT_NAME: &str = "whmcs";
+
 /// The endpoint with this path, if the table has one.
 pub fn by_path(path: &str) -> Option<&'static Endpoint> {
     ALL.iter().find(|e| e.path == path)

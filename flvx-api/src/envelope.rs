@@ -10,6 +10,8 @@ use serde_json::value::RawValue;
 pub(crate) const CODE_OK: i64 = 0;
 pub(crate) const CODE_UNAUTHORIZED: i64 = 401;
 pub(crate) const CODE_FORBIDDEN: i64 = 403;
+/// The commercial edition's "licence inactive" (HTTP 451's number, in the body).
+pub(crate) const CODE_LICENCE_INACTIVE: i64 = 451;
 
 /// Longest body excerpt kept in an error.
 const SNIPPET_CHARS: usize = 200;
@@ -42,7 +44,16 @@ impl Envelope {
                 path,
                 msg: self.msg,
             }),
+            // 3.0's SSRF filter answers 403 on forward writes, which any user may call.
+            CODE_FORBIDDEN if is_forward_write(path) => Err(Error::TargetRefused {
+                path,
+                msg: self.msg,
+            }),
             CODE_FORBIDDEN => Err(Error::Forbidden {
+                path,
+                msg: self.msg,
+            }),
+            CODE_LICENCE_INACTIVE => Err(Error::LicenceInactive {
                 path,
                 msg: self.msg,
             }),
@@ -64,6 +75,10 @@ impl Envelope {
             message: e.inner().to_string(),
         })
     }
+}
+
+fn is_forward_write(path: &str) -> bool {
+    path == crate::endpoints::FORWARD_CREATE.path || path == crate::endpoints::FORWARD_UPDATE.path
 }
 
 /// The first characters of a body, lossily decoded, for error messages.

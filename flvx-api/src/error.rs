@@ -85,6 +85,26 @@ pub enum Error {
         msg: String,
     },
 
+    /// A 3.0 panel refused a forward's target address (body code 403 from its SSRF
+    /// filter: loopback or private addresses, or a name it could not resolve).
+    #[error("FLVX refused the forward target at {path}: {msg}; {hint}", hint = hints::TARGET)]
+    TargetRefused {
+        /// The endpoint path.
+        path: &'static str,
+        /// The panel's message (English, naming the address).
+        msg: String,
+    },
+
+    /// The commercial FLVX edition refused the call because its licence is not active
+    /// (body code 451). Repeating it will not help until the licence is activated.
+    #[error("FLVX refused {path} (code 451): {msg}; {hint}", hint = hints::LICENCE)]
+    LicenceInactive {
+        /// The endpoint path.
+        path: &'static str,
+        /// The panel's message.
+        msg: String,
+    },
+
     /// Login failed: wrong username or password, or the account is disabled.
     #[error("FLVX rejected the login: {msg}")]
     LoginRejected {
@@ -133,7 +153,8 @@ impl Error {
         match self {
             Error::Api { code, .. } => Some(*code),
             Error::Unauthorized { .. } => Some(401),
-            Error::Forbidden { .. } => Some(403),
+            Error::Forbidden { .. } | Error::TargetRefused { .. } => Some(403),
+            Error::LicenceInactive { .. } => Some(451),
             _ => None,
         }
     }
@@ -144,6 +165,8 @@ impl Error {
             Error::Api { msg, .. }
             | Error::Unauthorized { msg, .. }
             | Error::Forbidden { msg, .. }
+            | Error::TargetRefused { msg, .. }
+            | Error::LicenceInactive { msg, .. }
             | Error::LoginRejected { msg }
             | Error::CaptchaRequired { msg } => Some(msg),
             _ => None,
@@ -167,9 +190,15 @@ pub mod hints {
     pub const UNAUTHORIZED: &str = "log in again or issue a new token";
     /// After a 403.
     pub const FORBIDDEN: &str = "the account must be the panel admin";
+    /// After a 3.0 panel refused a forward target.
+    pub const TARGET: &str = "use a public address or a host name that resolves to one";
+    /// After a 451 from the commercial edition.
+    pub const LICENCE: &str = "the panel's commercial licence is not active; activate it on \
+                               the panel (or run the open-source edition)";
     /// After a captcha refusal at login.
-    pub const CAPTCHA: &str = "disable captcha on the panel (config captcha_enabled=false) \
-                               or use a pre-issued API token";
+    pub const CAPTCHA: &str = "update the panel to FLVX 3.0 (it lets billing modules past the \
+                               captcha), disable captcha on the panel (config \
+                               captcha_enabled=false) or use a pre-issued API token";
 }
 
 /// Shorthand for results of this crate.

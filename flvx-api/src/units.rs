@@ -64,6 +64,20 @@ impl fmt::Display for Gib {
     }
 }
 
+/// A 0|1 (or boolean) flag, as the panel writes some of its booleans.
+pub(crate) fn flag<'de, D: serde::Deserializer<'de>>(de: D) -> Result<bool, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Flag {
+        Bool(bool),
+        Int(i64),
+    }
+    Ok(match Flag::deserialize(de)? {
+        Flag::Bool(b) => b,
+        Flag::Int(i) => i != 0,
+    })
+}
+
 /// An amount of traffic in bytes (`inFlow`, `outFlow`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
@@ -198,6 +212,11 @@ impl Status {
             Status::Disabled => 0,
             Status::Other(n) => n,
         }
+    }
+
+    /// [`Status::Enabled`], as a function (a serde default for fields 2.1 omits).
+    pub fn enabled() -> Status {
+        Status::Enabled
     }
 
     /// Whether the panel treats it as enabled.

@@ -26,8 +26,10 @@ use std::path::PathBuf;
 use wiremock::matchers::{any, body_json, header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-/// The pre-issued token every client here uses (token credentials never log in).
-const TOKEN: &str = "fixture-token";
+/// The pre-issued token every client here uses (token credentials never log in). It is
+/// JWT-shaped like a 2.1 token (no `iat_ms`), so the client knows the panel's line without
+/// a probe; the 3.0 tests use [`TOKEN_V3`].
+const TOKEN: &str = "eyJhbGciOiJIbWFjU0hBMjU2IiwidHlwIjoiSldUIn0.eyJzdWIiOiIxIiwiaWF0IjoxNzcxNzAwMDAwLCJleHAiOjQxMDI0NDQ4MDAsInVzZXIiOiJhZG1pbl91c2VyIiwicm9sZV9pZCI6MH0.fixture-signature";
 /// A customer's token, for `acting_as`.
 const CUSTOMER_TOKEN: &str = "customer-fixture-token";
 /// The 403 message the panel's middleware gives a non-admin token.
@@ -357,6 +359,8 @@ fn alice() -> NewUser {
         flow_reset_time: day(15),
         status: Status::Enabled,
         group_ids: None,
+        max_conn: None,
+        quota_limits: Default::default(),
     }
 }
 
@@ -387,6 +391,8 @@ async fn create_user_with_groups_sends_their_ids() {
     expect_call(&server, &endpoints::USER_CREATE, body, "user_create").await;
     let user = NewUser {
         group_ids: Some(vec![UserGroupId(1), UserGroupId(2)]),
+        max_conn: None,
+        quota_limits: Default::default(),
         ..alice()
     };
     client.create_user(&user).await.unwrap();
@@ -433,6 +439,8 @@ fn bob2_update() -> UserUpdate {
         flow_reset_time: day(10),
         status: Status::Disabled,
         group_ids: None,
+        max_conn: None,
+        quota_limits: Default::default(),
     }
 }
 
@@ -465,6 +473,8 @@ async fn update_user_without_password_keeps_it_and_sends_group_ids() {
     let update = UserUpdate {
         password: None,
         group_ids: Some(vec![]),
+        max_conn: None,
+        quota_limits: Default::default(),
         ..bob2_update()
     };
     client.update_user(&update).await.unwrap();
@@ -1164,7 +1174,7 @@ async fn list_speed_limits_decodes_mbps() {
     assert_eq!(limit.id, SpeedLimitId(1));
     assert_eq!(limit.name, "sl-10");
     assert_eq!(limit.speed, Mbps(10));
-    assert_eq!(limit.tunnel_id, TunnelId(1));
+    assert_eq!(limit.tunnel_id, Some(TunnelId(1)));
     assert_eq!(limit.tunnel_name.as_deref(), Some("t-remote"));
     assert_eq!(limit.status, Status::Enabled);
     assert_eq!(limit.created_time, Some(EpochMs(1_795_470_966_879)));

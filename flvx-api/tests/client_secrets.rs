@@ -50,6 +50,8 @@ async fn no_secret_in_logs_or_debug() {
         flow_reset_time: ResetDay::day(1).unwrap(),
         status: Status::Enabled,
         group_ids: None,
+        max_conn: None,
+        quota_limits: Default::default(),
     };
     let user = recipes::create_user(&admin, &new).await.unwrap();
     let mut update = UserUpdate::from_user(&user);

@@ -2,6 +2,7 @@
 //! the fix, in English or Chinese.
 
 use crate::messages::{Lang, Msg};
+use crate::refusals::{reason_for, reason_of};
 use flvx_api::ids::{ForwardId, TunnelId};
 
 /// Why a provisioning operation failed.
@@ -54,7 +55,29 @@ pub enum ProvisionError {
         failed: u64,
         /// Paused, resumed or deleted.
         verb: Msg,
+        /// The panel's reason for the first failure, when it gave one (3.0).
+        reason: Option<String>,
     },
+    /// The plan sets an option the panel's version lacks.
+    #[error("{}", self.message(Lang::En))]
+    NeedsPanel3 {
+        /// The option's English label.
+        option: &'static str,
+        /// The panel's line, e.g. `2.1`.
+        version: &'static str,
+    },
+    /// The plan lets customers reset forward traffic, and the panel cannot.
+    #[error("{}", self.message(Lang::En))]
+    NeedsForwardResetFlow {
+        /// The option's English label.
+        option: &'static str,
+    },
+    /// The product does not let customers reset forward traffic.
+    #[error("{}", self.message(Lang::En))]
+    ForwardResetNotOffered,
+    /// The service password is too long for the panel.
+    #[error("{}", self.message(Lang::En))]
+    PasswordTooLong,
     /// The customer has as many forwards as the plan allows.
     #[error("{}", self.message(Lang::En))]
     ForwardLimit {
@@ -118,20 +141,54 @@ impl ProvisionError {
             ProvisionError::UserNotOurs { username } => {
                 Msg::UserNotOurs.format(lang, &[("username", username)])
             }
-            ProvisionError::Panel { action, source } => Msg::PanelError.format(
-                lang,
-                &[
-                    ("action", action.text().get(lang)),
-                    ("detail", &source.to_string()),
-                ],
-            ),
-            ProvisionError::ForwardsFailed { failed, verb } => Msg::ForwardsFailed.format(
-                lang,
-                &[
-                    ("failed", &failed.to_string()),
-                    ("action", verb.text().get(lang)),
-                ],
-            ),
+            ProvisionError::Panel { action, source } => match reason_of(source) {
+                Some(reason) => Msg::PanelRefused.format(
+                    lang,
+                    &[
+                        ("action", action.text().get(lang)),
+                        ("reason", reason.text().get(lang)),
+                    ],
+                ),
+                None => Msg::PanelError.format(
+                    lang,
+                    &[
+                        ("action", action.text().get(lang)),
+                        ("detail", &source.to_string()),
+                    ],
+                ),
+            },
+            ProvisionError::ForwardsFailed {
+                failed,
+                verb,
+                reason,
+            } => {
+                let failed = failed.to_string();
+                let verb = verb.text().get(lang);
+                match reason {
+                    Some(reason) => Msg::ForwardsRefused.format(
+                        lang,
+                        &[
+                            ("failed", &failed),
+                            ("action", verb),
+                            (
+                                "reason",
+                                reason_for(reason).map_or(reason, |m| m.text().get(lang)),
+                            ),
+                        ],
+                    ),
+                    None => {
+                        Msg::ForwardsFailed.format(lang, &[("failed", &failed), ("action", verb)])
+                    }
+                }
+            }
+            ProvisionError::NeedsPanel3 { option, version } => {
+                Msg::NeedsPanel3.format(lang, &[("option", option), ("version", version)])
+            }
+            ProvisionError::NeedsForwardResetFlow { option } => {
+                Msg::NeedsForwardResetFlow.format(lang, &[("option", option)])
+            }
+            ProvisionError::PasswordTooLong => Msg::PasswordTooLong.format(lang, &[]),
+            ProvisionError::ForwardResetNotOffered => Msg::ForwardResetNotOffered.format(lang, &[]),
             ProvisionError::ForwardLimit { count, max } => Msg::ForwardLimit.format(
                 lang,
                 &[("count", &count.to_string()), ("max", &max.to_string())],

@@ -15,6 +15,7 @@ pub mod engine;
 mod error;
 pub mod messages;
 pub mod plan;
+pub mod refusals;
 pub mod schema;
 pub mod store;
 pub mod usage;

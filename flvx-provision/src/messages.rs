@@ -73,6 +73,11 @@ catalogue! {
         en: "a whole number from {min} to {max}, or \"unlimited\"",
         zh: "{min} 到 {max} 之间的整数，或 \"unlimited\""
     }
+    /// Allowed values: empty or a whole number in a range.
+    AllowedOptionalInteger = "allowed_optional_integer" {
+        en: "empty (keep the panel's value), or a whole number from {min} to {max}",
+        zh: "留空（保留面板上的值），或 {min} 到 {max} 之间的整数"
+    }
     /// Allowed values: a list of ids.
     AllowedIdList = "allowed_id_list" {
         en: "one or more panel ids separated by commas, such as 3 or 3,5",
@@ -118,10 +123,90 @@ catalogue! {
         en: "An FLVX user named \"{username}\" already exists and was not created by this service, so it was not taken over. Delete or rename that panel user, or change the username prefix, then run Create again.",
         zh: "FLVX 面板上已存在名为“{username}”的用户，且不是由该服务创建的，因此未接管。请删除或重命名该面板用户，或修改用户名前缀后重新执行“开通”。"
     }
+    /// The plan sets an option the panel's version does not have.
+    NeedsPanel3 = "needs_newer_panel" {
+        en: "Product option \"{option}\" needs FLVX 3.0, but this panel runs FLVX {version}, which would silently ignore it. Update the panel to FLVX 3.0, or clear the option in the product's Module Settings.",
+        zh: "产品选项“{option}”需要 FLVX 3.0，但该面板运行的是 FLVX {version}，会静默忽略此设置。请将面板升级到 FLVX 3.0，或在产品的模块设置中清空该选项。"
+    }
+    /// The plan lets customers reset forward traffic, which the panel build lacks.
+    NeedsForwardResetFlow = "needs_forward_reset_flow" {
+        en: "Product option \"{option}\" needs an FLVX 3.0 build from July 2026 or later, and this panel has no per-forward traffic reset. Update the panel, or set the option to No.",
+        zh: "产品选项“{option}”需要 2026 年 7 月及以后的 FLVX 3.0 版本，而该面板不支持按转发重置流量。请升级面板，或将该选项设为“否”。"
+    }
+    /// The service password is too long for FLVX 3.0's bcrypt.
+    PasswordTooLong = "password_too_long" {
+        en: "The service password is longer than 72 bytes, which FLVX 3.0 cannot store (bcrypt). Set a shorter password on the service (64 characters at most) and try again.",
+        zh: "该服务密码超过 72 字节，FLVX 3.0 无法保存（bcrypt 限制）。请为该服务设置更短的密码（最多 64 个字符）后重试。"
+    }
+    /// The panel refused, for a reason the catalogue explains.
+    PanelRefused = "panel_refused" {
+        en: "The FLVX panel refused {action}: {reason}",
+        zh: "FLVX 面板拒绝了{action}：{reason}"
+    }
+    /// Reason: the account has as many running forwards as allowed (3.0 enforces it).
+    ReasonForwardLimit = "reason_forward_limit" {
+        en: "the account already runs as many forwards as its package allows. Pause or delete one first, or upgrade the package.",
+        zh: "该账户运行中的转发已达套餐上限。请先暂停或删除一条，或升级套餐。"
+    }
+    /// Reason: the account is disabled.
+    ReasonAccountDisabled = "reason_account_disabled" {
+        en: "the account is disabled on the panel (suspended or expired). Reactivate or renew the service first.",
+        zh: "该账户在面板上已停用（已暂停或已到期）。请先恢复或续费该服务。"
+    }
+    /// Reason: the account expired.
+    ReasonAccountExpired = "reason_account_expired" {
+        en: "the account has expired on the panel. Renew the service first.",
+        zh: "该账户在面板上已到期。请先续费该服务。"
+    }
+    /// Reason: the traffic quota is used up.
+    ReasonTrafficExceeded = "reason_traffic_exceeded" {
+        en: "the traffic quota is used up. Wait for the monthly reset, or upgrade the package.",
+        zh: "流量配额已用完。请等待每月重置，或升级套餐。"
+    }
+    /// Reason: a daily or monthly quota is used up.
+    ReasonQuotaExceeded = "reason_quota_exceeded" {
+        en: "the daily or calendar-month quota is used up. Wait for the next day or month, or ask for a quota reset.",
+        zh: "每日或自然月流量配额已用完。请等待下一天或下个月，或申请重置配额。"
+    }
+    /// Reason: the tunnel is disabled or expired for the account.
+    ReasonTunnelUnavailable = "reason_tunnel_unavailable" {
+        en: "this tunnel is disabled or expired for the account. Run Sync from the admin area to restore it.",
+        zh: "该隧道对此账户已停用或已到期。请在管理后台执行“同步”以恢复。"
+    }
+    /// Reason: the tunnel's own quota or forward limit is reached.
+    ReasonTunnelLimit = "reason_tunnel_limit" {
+        en: "this tunnel's traffic quota or forward limit for the account is reached. Upgrade the package or pause another forward on it.",
+        zh: "该账户在此隧道上的流量配额或转发数量已达上限。请升级套餐或暂停该隧道上的其他转发。"
+    }
+    /// Reason: the target address was refused by the panel's address check.
+    ReasonTargetRefused = "reason_target_refused" {
+        en: "the target address is private, loopback or could not be resolved. Use a public address or a host name that resolves to one.",
+        zh: "目标地址是内网、本机地址或无法解析。请使用公网地址或解析到公网地址的域名。"
+    }
+    /// Reason: the entry port is outside the node's range.
+    ReasonPortOutOfRange = "reason_port_out_of_range" {
+        en: "the entry port is outside the ports this node allows. Choose another port or leave it empty.",
+        zh: "入口端口不在该节点允许的范围内。请选择其他端口或留空。"
+    }
+    /// Reason: the entry port is taken.
+    ReasonPortTaken = "reason_port_taken" {
+        en: "the entry port is already used by another forward. Choose another port or leave it empty.",
+        zh: "入口端口已被其他转发占用。请选择其他端口或留空。"
+    }
+    /// Reason: the commercial edition's licence is inactive.
+    ReasonLicenceInactive = "reason_licence_inactive" {
+        en: "the commercial FLVX panel's licence is not active. Activate the licence on the panel.",
+        zh: "商业版 FLVX 面板的授权未激活。请在面板上激活授权。"
+    }
     /// The panel answered with an error.
     PanelError = "panel_error" {
         en: "The FLVX panel refused {action}: {detail}",
         zh: "FLVX 面板拒绝了{action}：{detail}"
+    }
+    /// Some forwards were refused by the panel, with its reason.
+    ForwardsRefused = "forwards_refused" {
+        en: "{failed} forward(s) could not be {action}: {reason}",
+        zh: "有 {failed} 条转发未能{action}：{reason}"
     }
     /// Some forwards could not be changed (typically a node is offline).
     ForwardsFailed = "forwards_failed" {
@@ -147,6 +232,11 @@ catalogue! {
     ServiceSuspended = "service_suspended" {
         en: "This service is suspended; forwards cannot be started until it is reactivated.",
         zh: "该服务已暂停，恢复前无法启动转发。"
+    }
+    /// The product does not offer per-forward traffic resets.
+    ForwardResetNotOffered = "forward_reset_not_offered" {
+        en: "This package does not include resetting a forward's traffic.",
+        zh: "此套餐不提供重置单条转发流量的功能。"
     }
     /// A forward input field is invalid.
     InvalidForward = "invalid_forward" {
@@ -216,6 +306,8 @@ catalogue! {
     ActionResume = "action_resume" { en: "Resume", zh: "恢复" }
     /// Action: delete a forward.
     ActionDelete = "action_delete" { en: "Delete", zh: "删除" }
+    /// Forward action: zero its traffic counter.
+    ActionResetForward = "action_reset_forward" { en: "Reset traffic", zh: "重置流量" }
     /// Column: tunnel.
     ColTunnel = "col_tunnel" { en: "Tunnel", zh: "隧道" }
     /// Column: entry port.

@@ -5,6 +5,7 @@ use crate::error::ProvisionError;
 use crate::messages::Msg;
 use crate::schema::{self, Field, OptionSpec, Rule};
 use flvx_api::ids::{SpeedLimitId, TunnelGroupId, TunnelId, UserGroupId};
+use flvx_api::models::QuotaLimits;
 use flvx_api::units::Gib;
 use std::collections::BTreeMap;
 
@@ -63,6 +64,12 @@ pub struct Plan {
     pub on_terminate: TerminateAction,
     /// User group for new users.
     pub user_group: Option<UserGroupId>,
+    /// Connection cap per customer (3.0); `None` leaves the panel's value alone.
+    pub max_connections: Option<i64>,
+    /// Daily and monthly quotas (3.0); a `None` window leaves the panel's value alone.
+    pub quota_limits: QuotaLimits,
+    /// Whether customers may zero a forward's own counters (3.0, `forward/reset-flow`).
+    pub forward_traffic_reset: bool,
 }
 
 impl Plan {
@@ -84,7 +91,29 @@ impl Plan {
                 _ => TerminateAction::Delete,
             },
             user_group: nonzero(get("user_group")?.number).map(UserGroupId),
+            max_connections: get("max_connections")?.optional().map(|n| n as i64),
+            quota_limits: QuotaLimits {
+                daily: get("daily_quota")?.optional().map(quota),
+                monthly: get("monthly_quota")?.optional().map(quota),
+            },
+            forward_traffic_reset: get("forward_traffic_reset")?.text == "yes",
         })
+    }
+
+    /// The English label of the first option this plan sets that needs FLVX 3.0.
+    pub fn needs_v3(&self) -> Option<&'static str> {
+        let label = schema::label_of;
+        if self.max_connections.is_some() {
+            Some(label("max_connections"))
+        } else if self.quota_limits.daily.is_some() {
+            Some(label("daily_quota"))
+        } else if self.quota_limits.monthly.is_some() {
+            Some(label("monthly_quota"))
+        } else if self.forward_traffic_reset {
+            Some(label("forward_traffic_reset"))
+        } else {
+            None
+        }
     }
 
     /// The panel username of service `service_id`.
@@ -147,6 +176,11 @@ pub(crate) fn check_value(spec: &OptionSpec, raw: &str) -> Result<Checked, Provi
                 _ => Err(reject(range(Msg::AllowedIntegerOrUnlimited, min, max))),
             }
         }
+        Rule::OptionalInteger { .. } if text.is_empty() => Ok(Checked::number(text, 0)),
+        Rule::OptionalInteger { min, max } => match parse_whole(&text) {
+            Some(n) if (min..=max).contains(&n) => Ok(Checked::number(text, n)),
+            _ => Err(reject(range(Msg::AllowedOptionalInteger, min, max))),
+        },
         Rule::IdList => {
             let ids: Option<Vec<i64>> = text
                 .split(',')
@@ -215,6 +249,11 @@ impl Checked {
             number,
             ids: Vec::new(),
         }
+    }
+
+    /// The number of an optional option, `None` when left empty.
+    fn optional(&self) -> Option<u64> {
+        (!self.text.is_empty()).then_some(self.number)
     }
 }
 

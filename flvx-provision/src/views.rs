@@ -5,6 +5,7 @@ use crate::dates::Date;
 use crate::engine::{Engine, Service};
 use crate::error::{PanelContext, ProvisionError};
 use crate::messages::{Lang, Msg};
+use flvx_api::ids::UserId;
 use flvx_api::models::{Binding, Forward, Package};
 use flvx_api::units::{Bytes, EpochMs, Gib, ResetDay, Status};
 
@@ -67,15 +68,40 @@ pub struct ForwardView {
 
 impl Engine {
     /// The client-area view, from the customer's own package. Calls (as the customer):
-    /// `user/package` (plus a login when the customer's token is not cached).
+    /// `user/package` (plus a login when the customer's token is not cached); for a
+    /// suspended service, `user/list` and `forward/list` as the admin.
     pub async fn client_view(
         &self,
         service: &Service,
         lang: Lang,
     ) -> Result<ServiceView, ProvisionError> {
-        self.provisioned(service.id).await?;
+        let (record, user) = self.provisioned(service.id).await?;
+        if record.suspended {
+            return self.suspended_view(service, user, lang).await;
+        }
         let customer = self.customer(service, &service.username());
         let package = customer.package().await.during(Msg::ActionUsage)?;
+        Ok(service_view(&package, service.plan.max_forwards, lang))
+    }
+
+    /// A suspended customer cannot log in (and 3.0 refuses its tokens too), so its view
+    /// comes from the admin's lists: `user/list` and `forward/list`; no tunnel details.
+    async fn suspended_view(
+        &self,
+        service: &Service,
+        user: UserId,
+        lang: Lang,
+    ) -> Result<ServiceView, ProvisionError> {
+        let action = Msg::ActionUsage;
+        let found = self.current_user(service, user, action).await?;
+        let account = found.ok_or_else(|| ProvisionError::Panel {
+            action,
+            source: flvx_api::Error::NotFound {
+                what: format!("user {user}"),
+            },
+        })?;
+        let forwards = self.forwards_of(user, action).await?;
+        let package = Package::of(account, Vec::new(), forwards);
         Ok(service_view(&package, service.plan.max_forwards, lang))
     }
 }

@@ -24,6 +24,8 @@ async fn foreign_user(w: &World) {
         flow_reset_time: ResetDay::day(5).expect("day"),
         status: Status::Enabled,
         group_ids: None,
+        max_conn: None,
+        quota_limits: Default::default(),
     };
     w.admin
         .create_user(&user)

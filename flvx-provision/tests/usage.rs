@@ -49,6 +49,8 @@ async fn usage_of_a_thousand_services_takes_one_call() {
             flow_reset_time: ResetDay::day(15).expect("day"),
             status: Status::Enabled,
             group_ids: None,
+            max_conn: None,
+            quota_limits: Default::default(),
         };
         w.admin.create_user(&user).await.expect("create user");
     }

@@ -196,7 +196,69 @@ fn constants() -> Vec<ConstantIr> {
             panel::TUNNEL_NOT_FOUND,
             "Panel answer: no such tunnel.",
         ),
+        text(
+            "MSG_NO_ROWS",
+            panel::NO_ROWS,
+            "Panel answer (3.0): the binding is already gone.",
+        ),
+        text(
+            "HINT_TARGET",
+            flvx_api::hints::TARGET,
+            "Fix for a refused forward target (3.0).",
+        ),
+        text(
+            "HINT_LICENCE",
+            flvx_api::hints::LICENCE,
+            "Fix for the commercial edition's code 451.",
+        ),
+        text(
+            "API_CLIENT_HEADER",
+            flvx_api::endpoints::API_CLIENT_HEADER,
+            "Login header that lets billing modules past the captcha (3.0, late 2.1.5).",
+        ),
+        text(
+            "API_CLIENT_NAME",
+            flvx_api::endpoints::API_CLIENT_NAME,
+            "Its value.",
+        ),
+        number(
+            "MAX_PASSWORD_BYTES",
+            flvx_provision::engine::MAX_PASSWORD_BYTES as i128,
+            "FLVX 3.0's bcrypt refuses longer passwords.",
+        ),
+        text(
+            "VERSION_2_1",
+            flvx_api::PanelVersion::V2_1.label(),
+            "The FLVX 2.1 line.",
+        ),
+        text(
+            "VERSION_3_0",
+            flvx_api::PanelVersion::V3_0.label(),
+            "The FLVX 3.0 line (its tokens carry an iat_ms claim).",
+        ),
+        ConstantIr {
+            name: "REFUSALS".to_owned(),
+            literal: refusals_literal(),
+            doc: crate::escape::php_comment(
+                "Panel refusals the catalogue explains: (part of the panel's message, message key).",
+            ),
+        },
     ]
+}
+
+/// `array(array('<panel text>', '<message key>'), ...)`, in the table's order.
+fn refusals_literal() -> String {
+    let pairs: Vec<String> = flvx_provision::refusals::REFUSALS
+        .iter()
+        .map(|(text, msg)| {
+            format!(
+                "array('{}', '{}')",
+                php_single_quoted(text),
+                php_single_quoted(msg.key())
+            )
+        })
+        .collect();
+    format!("array(\n        {},\n    )", pairs.join(",\n        "))
 }
 
 /// Escapes a value for the inside of a PHP single-quoted literal (for literals built in

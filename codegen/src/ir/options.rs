@@ -117,6 +117,7 @@ fn rule(rule: Rule) -> (&'static str, u64, u64) {
     match rule {
         Rule::Integer { min, max } => ("integer", min, max),
         Rule::IntegerOrUnlimited { min, max } => ("integer_or_unlimited", min, max),
+        Rule::OptionalInteger { min, max } => ("optional_integer", min, max),
         Rule::IdList => ("id_list", 0, 0),
         Rule::OptionalId => ("optional_id", 0, 0),
         Rule::OneOf => ("one_of", 0, 0),

@@ -616,6 +616,8 @@ impl Pair {
                             flow_reset_time: ResetDay::NEVER,
                             status: Status::Enabled,
                             group_ids: None,
+                            max_conn: None,
+                            quota_limits: Default::default(),
                         };
                         admin.create_user(&user).await.map_err(|e| e.to_string())?;
                     }

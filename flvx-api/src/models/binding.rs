@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 /// A user's binding to a tunnel, as `tunnel/user/list` (and `user/package`) return it
 /// (contract §5.16).
 ///
-/// It has no `status`: the panel reports a literal 1 whatever the real value, so the real
-/// one must be remembered by the caller (contract §10.22).
+/// Its `status` is real on 3.0 only: 2.1 reports a literal 1 whatever the real value, so
+/// there the caller must remember it (see [`Binding::status`]).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -47,6 +47,9 @@ pub struct Binding {
     /// The speed (only in `user/package`).
     #[serde(default)]
     pub speed: Option<Mbps>,
+    /// The status as reported: the real one on 3.0, always enabled on 2.1.
+    #[serde(default = "crate::units::Status::enabled")]
+    pub status: Status,
 }
 
 impl Binding {

@@ -1,4 +1,4 @@
-use crate::ids::{ForwardId, TunnelId, UserId};
+use crate::ids::{ForwardId, SpeedLimitId, TunnelId, UserId};
 use crate::units::{Bytes, EpochMs, Status};
 use serde::{Deserialize, Serialize};
 
@@ -45,6 +45,31 @@ pub struct Forward {
     pub created_time: Option<EpochMs>,
     /// Running (enabled) or paused (disabled).
     pub status: Status,
+    /// The tunnel's traffic ratio (3.0).
+    #[serde(default)]
+    pub tunnel_traffic_ratio: Option<f64>,
+    /// The forward's own connection cap (3.0), 0 = none. A non-zero value replaces the
+    /// user's cap on this forward, and customers may set it.
+    #[serde(default)]
+    pub max_conn: Option<i64>,
+    /// The per-client-IP connection cap (3.0), 0 = none.
+    #[serde(default)]
+    pub ip_max_conn: Option<i64>,
+    /// PROXY protocol version sent (legacy field, 3.0).
+    #[serde(default)]
+    pub proxy_protocol: Option<i64>,
+    /// Whether PROXY protocol is accepted from clients (3.0).
+    #[serde(default)]
+    pub proxy_protocol_receive: Option<i64>,
+    /// PROXY protocol version sent to targets (3.0).
+    #[serde(default)]
+    pub proxy_protocol_send: Option<i64>,
+    /// The forward's own speed limit (3.0, admin-set), present only when set.
+    #[serde(default)]
+    pub speed_id: Option<SpeedLimitId>,
+    /// The per-client-IP speed limit (3.0, admin-set), present only when set.
+    #[serde(default)]
+    pub ip_speed_id: Option<SpeedLimitId>,
 }
 
 impl Forward {
@@ -111,14 +136,32 @@ impl ForwardPatch {
 }
 
 /// The outcome of a batch forward call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BatchResult {
     /// Items that succeeded.
     pub success_count: u64,
-    /// Items that failed (node offline, not owned, …).
+    /// Items that failed (node offline, not owned, a 3.0 gate refusal, …).
     pub fail_count: u64,
+    /// Which items failed and why (3.0; omitted by the panel when nothing failed, and
+    /// never sent by 2.1, which only counts).
+    #[serde(default)]
+    pub failures: Vec<BatchFailure>,
+}
+
+/// One failed item of a 3.0 batch answer.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct BatchFailure {
+    /// The forward.
+    pub id: ForwardId,
+    /// Its name, when the panel found it.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The panel's reason, verbatim (for example `转发数量已达上限`, the forward limit).
+    pub reason: String,
 }
 
 impl BatchResult {
@@ -126,5 +169,11 @@ impl BatchResult {
     pub const EMPTY: BatchResult = BatchResult {
         success_count: 0,
         fail_count: 0,
+        failures: Vec::new(),
     };
+
+    /// Whether every item succeeded.
+    pub fn all_succeeded(&self) -> bool {
+        self.fail_count == 0
+    }
 }

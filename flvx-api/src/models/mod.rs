@@ -11,13 +11,15 @@ mod tunnel;
 mod user;
 
 pub use binding::{Binding, BindingAssign, BindingUpdate};
-pub use forward::{BatchResult, Forward, ForwardPatch, NewForward};
+pub use forward::{BatchFailure, BatchResult, Forward, ForwardPatch, NewForward};
 pub use group::{TunnelGroup, UserGroup};
 pub use login::LoginData;
 pub use package::Package;
 pub use speed_limit::SpeedLimit;
 pub use tunnel::{Tunnel, TunnelKind};
-pub use user::{NewUser, ResetTarget, User, UserUpdate};
+pub use user::{
+    NewUser, QuotaLimits, QuotaScope, QuotaUsage, ResetTarget, User, UserUpdate, Warnings,
+};
 
 /// A request struct as the JSON body the panel expects.
 pub(crate) fn to_body<T: serde::Serialize>(value: &T) -> serde_json::Value {

@@ -16,3 +16,15 @@ pub struct Package {
     #[serde(default)]
     pub forwards: Vec<Forward>,
 }
+
+impl Package {
+    /// A package assembled from the admin's lists, for an account that cannot read its own
+    /// (a disabled customer cannot log in).
+    pub fn of(user_info: User, tunnel_permissions: Vec<Binding>, forwards: Vec<Forward>) -> Self {
+        Package {
+            user_info,
+            tunnel_permissions,
+            forwards,
+        }
+    }
+}

@@ -13,19 +13,20 @@ pub struct SpeedLimit {
     pub name: String,
     /// The rate, per forward service, in each direction.
     pub speed: Mbps,
-    /// The tunnel it was made for (the panel does not enforce the match).
-    pub tunnel_id: TunnelId,
+    /// The tunnel it was made for (2.1; the panel does not enforce the match). 3.0
+    /// decoupled speed limits from tunnels and reports none.
+    #[serde(default)]
+    pub tunnel_id: Option<TunnelId>,
     /// That tunnel's name (denormalised, may be stale).
     #[serde(default)]
     pub tunnel_name: Option<String>,
     /// Stored but not consulted by the panel.
-    #[serde(default = "enabled")]
+    #[serde(default = "crate::units::Status::enabled")]
     pub status: Status,
     /// Creation time.
     #[serde(default)]
     pub created_time: Option<EpochMs>,
-}
-
-fn enabled() -> Status {
-    Status::Enabled
+    /// Last update (3.0).
+    #[serde(default)]
+    pub updated_time: Option<EpochMs>,
 }

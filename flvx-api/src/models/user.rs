@@ -39,6 +39,39 @@ pub struct User {
     /// Upload traffic, scaled by the tunnel.
     #[serde(default)]
     pub out_flow: Bytes,
+    /// The user-level cap on concurrent connections, 0 = none (3.0; absent on 2.1 and in
+    /// `user/package`). A full update that omits it resets it to 0 on 3.0.
+    #[serde(default)]
+    pub max_conn: Option<i64>,
+    /// Daily and monthly quota windows (3.0; absent until the user has a quota row).
+    #[serde(default, flatten)]
+    pub quota: Option<QuotaUsage>,
+}
+
+/// A 3.0 user's daily and monthly quota windows, as `user/list` reports them once the user
+/// has a quota row (it is created by a quota limit, a quota reset or the first traffic).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct QuotaUsage {
+    /// Daily limit, 0 = none.
+    #[serde(rename = "dailyQuotaGB")]
+    pub daily_quota: Gib,
+    /// Monthly limit (calendar month), 0 = none.
+    #[serde(rename = "monthlyQuotaGB")]
+    pub monthly_quota: Gib,
+    /// Used today; reads 0 once the day rolled, even before the block is released.
+    #[serde(default)]
+    pub daily_used_bytes: Bytes,
+    /// Used this calendar month.
+    #[serde(default)]
+    pub monthly_used_bytes: Bytes,
+    /// Whether a window's limit paused the user's forwards (the only reliable block flag).
+    #[serde(default, deserialize_with = "crate::units::flag")]
+    pub disabled_by_quota: bool,
+    /// When the block started, 0 if none.
+    #[serde(default)]
+    pub quota_disabled_at: i64,
 }
 
 impl User {
@@ -67,6 +100,33 @@ pub struct NewUser {
     pub status: Status,
     /// User groups to join (their permissions may create bindings); `None` sends none.
     pub group_ids: Option<Vec<UserGroupId>>,
+    /// Connection cap (3.0), `None` sends none (the panel's default is 0, no cap).
+    pub max_conn: Option<i64>,
+    /// Daily and monthly quotas (3.0), `None` sends none.
+    pub quota_limits: QuotaLimits,
+}
+
+/// Daily and monthly quota limits to send (3.0). A `None` window is not sent, and the
+/// panel then keeps its current limit: on update it is the one field that is not replaced.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct QuotaLimits {
+    /// Daily limit in GiB, 0 = none.
+    pub daily: Option<Gib>,
+    /// Monthly limit in GiB, 0 = none.
+    pub monthly: Option<Gib>,
+}
+
+impl QuotaLimits {
+    /// Send neither window: the panel keeps both.
+    pub const KEEP: QuotaLimits = QuotaLimits {
+        daily: None,
+        monthly: None,
+    };
+
+    /// Whether any window is sent (which needs FLVX 3.0).
+    pub fn is_sent(&self) -> bool {
+        self.daily.is_some() || self.monthly.is_some()
+    }
 }
 
 impl NewUser {
@@ -83,6 +143,9 @@ impl NewUser {
             flow_reset_time: self.flow_reset_time,
             status: self.status,
             group_ids: self.group_ids.as_deref(),
+            max_conn: self.max_conn,
+            daily_quota: self.quota_limits.daily,
+            monthly_quota: self.quota_limits.monthly,
         }))
     }
 }
@@ -109,6 +172,12 @@ pub struct UserUpdate {
     pub status: Status,
     /// Replace group memberships (`Some`) or keep them (`None`).
     pub group_ids: Option<Vec<UserGroupId>>,
+    /// Connection cap. On 3.0 an update without it resets the cap to 0 (and restarts the
+    /// user's forwards), so the client refuses to send `None` to a 3.0 panel; on 2.1,
+    /// which has no cap, `None` sends nothing.
+    pub max_conn: Option<i64>,
+    /// Daily and monthly quotas; a window left `None` keeps its panel value.
+    pub quota_limits: QuotaLimits,
 }
 
 impl UserUpdate {
@@ -124,6 +193,8 @@ impl UserUpdate {
             flow_reset_time: user.flow_reset_time,
             status: user.status,
             group_ids: None,
+            max_conn: user.max_conn,
+            quota_limits: QuotaLimits::KEEP,
         }
     }
 
@@ -142,6 +213,9 @@ impl UserUpdate {
             flow_reset_time: self.flow_reset_time,
             status: self.status,
             group_ids: self.group_ids.as_deref(),
+            max_conn: self.max_conn,
+            daily_quota: self.quota_limits.daily,
+            monthly_quota: self.quota_limits.monthly,
         }))
     }
 }
@@ -164,6 +238,45 @@ impl ResetTarget {
     }
 }
 
+/// Which quota window `user/quota/reset` zeroes (3.0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuotaScope {
+    /// Today's usage.
+    Daily,
+    /// This calendar month's usage.
+    Monthly,
+    /// Both.
+    All,
+}
+
+impl QuotaScope {
+    /// The panel's name for the scope.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuotaScope::Daily => "daily",
+            QuotaScope::Monthly => "monthly",
+            QuotaScope::All => "all",
+        }
+    }
+}
+
+/// What a 3.0 panel says alongside a success of `user/update` or `forward/update`: for
+/// example that a node was offline and did not get the change. Empty on 2.1.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct Warnings {
+    /// The panel's warnings, verbatim.
+    #[serde(default)]
+    pub warnings: Vec<String>,
+}
+
+impl Warnings {
+    /// Whether the panel warned about anything.
+    pub fn is_empty(&self) -> bool {
+        self.warnings.is_empty()
+    }
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct UserWire<'a> {
@@ -179,6 +292,12 @@ struct UserWire<'a> {
     status: Status,
     #[serde(skip_serializing_if = "Option::is_none")]
     group_ids: Option<&'a [UserGroupId]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_conn: Option<i64>,
+    #[serde(rename = "dailyQuotaGB", skip_serializing_if = "Option::is_none")]
+    daily_quota: Option<Gib>,
+    #[serde(rename = "monthlyQuotaGB", skip_serializing_if = "Option::is_none")]
+    monthly_quota: Option<Gib>,
 }
 
 fn wire(w: UserWire<'_>) -> Value {
@@ -231,6 +350,8 @@ mod tests {
             flow_reset_time: ResetDay::day(3).unwrap(),
             status: Status::Enabled,
             group_ids: None,
+            max_conn: None,
+            quota_limits: QuotaLimits::KEEP,
         }
     }
 

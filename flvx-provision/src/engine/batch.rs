@@ -1,11 +1,14 @@
 //! Pausing, resuming and deleting forwards in one call, with an honest account of what
-//! happened when some items fail (nodes offline): the panel only returns counts, so the
-//! forwards are listed again to learn which ids reached the wanted state.
+//! happened when some items fail (nodes offline, 3.0's checks): 3.0 names each failure
+//! and its reason; 2.1 only counts them, so there the forwards are listed again to learn
+//! which ids reached the wanted state.
 
 use super::Engine;
 use crate::error::{PanelContext, ProvisionError};
 use crate::messages::Msg;
 use flvx_api::ids::{ForwardId, UserId};
+use flvx_api::models::BatchFailure;
+use flvx_api::panel_messages::FORWARD_NOT_FOUND;
 
 /// A batch forward operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +35,8 @@ pub(crate) struct BatchOutcome {
     pub(crate) done: Vec<ForwardId>,
     /// How many did not get there.
     pub(crate) failed: u64,
+    /// The panel's reason for the first failure, when it gave one (3.0).
+    pub(crate) reason: Option<String>,
 }
 
 impl BatchOutcome {
@@ -40,6 +45,7 @@ impl BatchOutcome {
         (self.failed > 0).then(|| ProvisionError::ForwardsFailed {
             failed: self.failed,
             verb: op.verb(),
+            reason: self.reason.clone(),
         })
     }
 }
@@ -65,7 +71,25 @@ impl Engine {
         if result.fail_count == 0 {
             return Ok(BatchOutcome {
                 done: ids.to_vec(),
-                failed: 0,
+                ..BatchOutcome::default()
+            });
+        }
+        if !result.failures.is_empty() {
+            // A forward that is gone is as paused, resumed or deleted as it gets.
+            let refusals: Vec<&BatchFailure> = result
+                .failures
+                .iter()
+                .filter(|f| f.reason != FORWARD_NOT_FOUND)
+                .collect();
+            let done: Vec<ForwardId> = ids
+                .iter()
+                .copied()
+                .filter(|id| refusals.iter().all(|f| f.id != *id))
+                .collect();
+            return Ok(BatchOutcome {
+                failed: (ids.len() - done.len()) as u64,
+                done,
+                reason: refusals.first().map(|f| f.reason.clone()),
             });
         }
         let now = self.forwards_of(user, action).await?;
@@ -79,6 +103,10 @@ impl Engine {
         };
         let done: Vec<ForwardId> = ids.iter().copied().filter(reached).collect();
         let failed = (ids.len() - done.len()) as u64;
-        Ok(BatchOutcome { done, failed })
+        Ok(BatchOutcome {
+            done,
+            failed,
+            reason: None,
+        })
     }
 }

@@ -26,6 +26,7 @@ impl Engine {
     /// millisecond: a fingerprint that costs no extra call.
     pub async fn create(&self, service: &Service) -> Result<ServiceRecord, ProvisionError> {
         check_password(service)?;
+        self.check_panel_supports(&service.plan, ACTION).await?;
         let original = self.load(service.id).await?;
         if original.user_id.is_some() && !original.create_pending {
             return match original.terminated {
@@ -104,6 +105,8 @@ impl Engine {
             flow_reset_time: service.reset_day(),
             status: user_status(original),
             group_ids: service.plan.user_group.map(|g| vec![g]),
+            max_conn: service.plan.max_connections,
+            quota_limits: service.plan.quota_limits,
         };
         let adopting = match self.api.create_user(&new).await {
             Ok(()) => false,
@@ -132,7 +135,9 @@ impl Engine {
         }
         if adopting || fingerprint != service.expiry() {
             let password = Some(service.password.clone());
-            let update = desired_user(service, user.id, user_status(original), password);
+            let max_conn = service.plan.max_connections.or(user.max_conn);
+            let status = user_status(original);
+            let update = desired_user(service, user.id, status, password, max_conn);
             self.api.update_user(&update).await.during(ACTION)?;
         }
         Ok(user)
@@ -140,11 +145,19 @@ impl Engine {
 }
 
 /// The panel trims passwords before storing them but not at login (contract §10.11), so a
-/// blank or space-padded password could never log in: refused before any call.
+/// blank or space-padded password could never log in; 3.0's bcrypt refuses more than 72
+/// bytes (refused on 2.1 too, so the service keeps working after a panel upgrade). Both
+/// are refused before any call.
 pub(crate) fn check_password(service: &Service) -> Result<(), ProvisionError> {
     let password = flvx_api::ExposeSecret::expose_secret(&service.password);
     if password.trim().is_empty() || password.trim() != password {
         return Err(ProvisionError::InvalidPassword);
     }
+    if password.len() > MAX_PASSWORD_BYTES {
+        return Err(ProvisionError::PasswordTooLong);
+    }
     Ok(())
 }
+
+/// bcrypt's limit, which FLVX 3.0 passes on.
+pub const MAX_PASSWORD_BYTES: usize = 72;

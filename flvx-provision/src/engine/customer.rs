@@ -124,6 +124,27 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// Zeroes one forward's own traffic counter, where the product lets customers (3.0
+    /// builds since July 2026; the quota and the account's counters are untouched).
+    /// Calls (as the customer): `forward/reset-flow`.
+    pub async fn reset_forward_traffic(
+        &self,
+        service: &Service,
+        id: ForwardId,
+    ) -> Result<(), ProvisionError> {
+        self.provisioned(service.id).await?;
+        if !service.plan.forward_traffic_reset {
+            return Err(ProvisionError::ForwardResetNotOffered);
+        }
+        let customer = self.customer(service, &service.username());
+        customer
+            .reset_forward_traffic(id)
+            .await
+            .map_err(|e| not_found(e, id))
+    }
+}
+
 /// The panel says "转发不存在" for another user's forward too; both mean "not yours".
 fn not_found(e: flvx_api::Error, forward: ForwardId) -> ProvisionError {
     if e.is_not_found() {

@@ -13,6 +13,7 @@ mod suspend;
 mod terminate;
 mod traffic;
 
+pub use create::MAX_PASSWORD_BYTES;
 pub use customer::ForwardRequest;
 
 use crate::dates::{Date, days_ms};
@@ -21,9 +22,9 @@ use crate::messages::Msg;
 use crate::plan::{Plan, TrafficReset};
 use crate::store::{ServiceId, ServiceRecord, ServiceStore};
 use flvx_api::ids::{ForwardId, TunnelId, UserId};
-use flvx_api::models::{BindingAssign, Forward, UserUpdate};
+use flvx_api::models::{BindingAssign, Forward, User, UserUpdate};
 use flvx_api::units::{EpochMs, ResetDay, Status};
-use flvx_api::{Credentials, FlvxApi, SecretString};
+use flvx_api::{Credentials, FlvxApi, PanelVersion, SecretString};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -133,8 +134,88 @@ impl Engine {
     }
 
     /// The user's forwards, from the admin list of all forwards.
-    async fn forwards_of(&self, user: UserId, action: Msg) -> Result<Vec<Forward>, ProvisionError> {
+    pub(crate) async fn forwards_of(
+        &self,
+        user: UserId,
+        action: Msg,
+    ) -> Result<Vec<Forward>, ProvisionError> {
         flvx_api::recipes::forwards_of(self.api.as_ref(), user)
+            .await
+            .during(action)
+    }
+
+    /// Which FLVX line the panel runs (learnt from its token, so free after the login).
+    async fn version(&self, action: Msg) -> Result<PanelVersion, ProvisionError> {
+        self.api.panel_version().await.during(action)
+    }
+
+    /// Refuses a plan that sets options this panel lacks, before anything is written:
+    /// 2.1 would ignore them without a word, and the seller would sell a limit that does
+    /// not exist.
+    async fn check_panel_supports(&self, plan: &Plan, action: Msg) -> Result<(), ProvisionError> {
+        let Some(option) = plan.needs_v3() else {
+            return Ok(());
+        };
+        let version = self.version(action).await?;
+        if version < PanelVersion::V3_0 {
+            return Err(ProvisionError::NeedsPanel3 {
+                option,
+                version: version.label(),
+            });
+        }
+        if plan.forward_traffic_reset
+            && !self
+                .api
+                .supports_forward_reset_flow()
+                .await
+                .during(action)?
+        {
+            return Err(ProvisionError::NeedsForwardResetFlow {
+                option: crate::schema::label_of("forward_traffic_reset"),
+            });
+        }
+        Ok(())
+    }
+
+    /// A full update of `user` from the plan. When the plan leaves the connection cap to
+    /// the panel, a 3.0 update must still carry the current one (omitted, it is reset to
+    /// 0), so it is read first: one `user/list`. 2.1 has no cap, and needs no read.
+    async fn user_update(
+        &self,
+        service: &Service,
+        user: UserId,
+        status: Status,
+        password: Option<SecretString>,
+        action: Msg,
+    ) -> Result<UserUpdate, ProvisionError> {
+        let max_conn = match service.plan.max_connections {
+            Some(cap) => Some(cap),
+            None if self.version(action).await? < PanelVersion::V3_0 => None,
+            None => {
+                let current = self.current_user(service, user, action).await?;
+                Some(current.and_then(|u| u.max_conn).unwrap_or(0))
+            }
+        };
+        Ok(desired_user(service, user, status, password, max_conn))
+    }
+
+    /// The panel's record of `user`: searched by the service's name (a short answer), and
+    /// among all users when the customer renamed itself.
+    pub(crate) async fn current_user(
+        &self,
+        service: &Service,
+        user: UserId,
+        action: Msg,
+    ) -> Result<Option<User>, ProvisionError> {
+        let named = self
+            .api
+            .list_users(Some(&service.username()))
+            .await
+            .during(action)?;
+        if let Some(found) = named.into_iter().find(|u| u.id == user) {
+            return Ok(Some(found));
+        }
+        flvx_api::recipes::find_user(self.api.as_ref(), user)
             .await
             .during(action)
     }
@@ -159,12 +240,14 @@ impl Engine {
 }
 
 /// Every user field, from the plan and the service's state: nothing is left to the
-/// panel's defaults (contract §5.3).
+/// panel's defaults (contract §5.3). `max_conn` is the plan's cap or the panel's current
+/// one; quota windows the plan does not set are not sent, which keeps them.
 fn desired_user(
     service: &Service,
     user: UserId,
     status: Status,
     password: Option<SecretString>,
+    max_conn: Option<i64>,
 ) -> UserUpdate {
     UserUpdate {
         id: user,
@@ -176,6 +259,8 @@ fn desired_user(
         flow_reset_time: service.reset_day(),
         status,
         group_ids: service.plan.user_group.map(|g| vec![g]),
+        max_conn,
+        quota_limits: service.plan.quota_limits,
     }
 }
 

@@ -19,7 +19,10 @@ impl Engine {
     pub async fn change_package(&self, service: &Service) -> Result<ServiceRecord, ProvisionError> {
         let action = Msg::ActionChangePackage;
         let (mut record, user) = self.provisioned(service.id).await?;
-        let update = desired_user(service, user, user_status(&record), None);
+        self.check_panel_supports(&service.plan, action).await?;
+        let update = self
+            .user_update(service, user, user_status(&record), None, action)
+            .await?;
         self.api.update_user(&update).await.during(action)?;
         record.pushed_expiry = Some(update.exp_time);
         let repushed = self
@@ -40,7 +43,9 @@ impl Engine {
         super::create::check_password(service)?;
         let (mut record, user) = self.provisioned(service.id).await?;
         let password = Some(service.password.clone());
-        let update = desired_user(service, user, user_status(&record), password);
+        let update = self
+            .user_update(service, user, user_status(&record), password, action)
+            .await?;
         self.api.update_user(&update).await.during(action)?;
         self.forget_customer(&service.username());
         record.pushed_expiry = Some(update.exp_time);
@@ -64,11 +69,13 @@ impl Engine {
         let found = recipes::find_user(self.api.as_ref(), user)
             .await
             .during(action)?;
-        if found.is_none() {
+        let Some(found) = found else {
             return self.recreate(service, record.suspended).await;
-        }
+        };
         let expired = super::repush::expiry_passed(&record, service);
-        let update = desired_user(service, user, user_status(&record), None);
+        // The read above already holds the panel's connection cap (3.0): no second read.
+        let max_conn = service.plan.max_connections.or(found.max_conn);
+        let update = desired_user(service, user, user_status(&record), None, max_conn);
         self.api.update_user(&update).await.during(action)?;
         record.pushed_expiry = Some(update.exp_time);
         let mut repushed = match expired {

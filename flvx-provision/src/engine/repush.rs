@@ -1,6 +1,7 @@
-//! Re-enabling bindings, and the re-pause every binding write needs: `tunnel/user/assign`
-//! re-pushes the user's forwards on that tunnel, which restarts paused ones on the node
-//! while the panel still shows them paused (contract §4.7, §10.18).
+//! Re-enabling bindings, and the re-pause every binding write needs on 2.1:
+//! `tunnel/user/assign` re-pushes the user's forwards on that tunnel, which restarts
+//! paused ones on the node while the panel still shows them paused (contract §4.7,
+//! §10.18). 3.0 pauses them again itself after every push.
 
 use super::batch::BatchOp;
 use super::{Engine, Service, desired_binding, ids_where};
@@ -35,7 +36,7 @@ impl Engine {
         tunnels: &[TunnelId],
         action: Msg,
     ) -> Result<(), ProvisionError> {
-        if tunnels.is_empty() {
+        if tunnels.is_empty() || !self.repush_restarts_paused(action).await? {
             return Ok(());
         }
         let forwards = self.forwards_of(user, action).await?;
@@ -44,6 +45,14 @@ impl Engine {
         });
         let outcome = self.batch(user, &paused, BatchOp::Pause, action).await?;
         outcome.error(BatchOp::Pause).map_or(Ok(()), Err)
+    }
+}
+
+impl Engine {
+    /// Whether a binding write restarts paused forwards on the node (2.1), so that they
+    /// must be paused again; 3.0 re-pauses them itself.
+    pub(crate) async fn repush_restarts_paused(&self, action: Msg) -> Result<bool, ProvisionError> {
+        Ok(self.version(action).await? < flvx_api::PanelVersion::V3_0)
     }
 }
 

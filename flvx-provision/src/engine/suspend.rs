@@ -4,7 +4,7 @@
 
 use super::batch::BatchOp;
 use super::repush::expiry_passed;
-use super::{Engine, Service, desired_user, ids_where, merge_ids};
+use super::{Engine, Service, ids_where, merge_ids};
 use crate::error::{PanelContext, ProvisionError};
 use crate::messages::Msg;
 use crate::store::ServiceRecord;
@@ -18,7 +18,9 @@ impl Engine {
     pub async fn suspend(&self, service: &Service) -> Result<ServiceRecord, ProvisionError> {
         let action = Msg::ActionSuspend;
         let (mut record, user) = self.provisioned(service.id).await?;
-        let update = desired_user(service, user, Status::Disabled, None);
+        let update = self
+            .user_update(service, user, Status::Disabled, None, action)
+            .await?;
         self.api.update_user(&update).await.during(action)?;
         record.suspended = true;
         record.pushed_expiry = Some(update.exp_time);
@@ -44,7 +46,9 @@ impl Engine {
         let action = Msg::ActionUnsuspend;
         let (mut record, user) = self.provisioned(service.id).await?;
         let expired = expiry_passed(&record, service);
-        let update = desired_user(service, user, Status::Enabled, None);
+        let update = self
+            .user_update(service, user, Status::Enabled, None, action)
+            .await?;
         self.api.update_user(&update).await.during(action)?;
         let repushed = match expired {
             true => {

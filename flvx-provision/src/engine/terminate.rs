@@ -2,7 +2,7 @@
 //! §4.7), so the forwards are deleted first; "already gone" counts as success.
 
 use super::batch::BatchOp;
-use super::{Engine, Service, desired_user, ids_where, merge_ids};
+use super::{Engine, Service, ids_where, merge_ids};
 use crate::error::{PanelContext, ProvisionError};
 use crate::messages::Msg;
 use crate::plan::TerminateAction;
@@ -83,7 +83,9 @@ impl Engine {
         mut record: ServiceRecord,
         user: UserId,
     ) -> Result<ServiceRecord, ProvisionError> {
-        let update = desired_user(service, user, Status::Disabled, None);
+        let update = self
+            .user_update(service, user, Status::Disabled, None, ACTION)
+            .await?;
         self.api.update_user(&update).await.during(ACTION)?;
         record.suspended = true;
         record.terminated = true;

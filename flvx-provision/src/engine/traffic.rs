@@ -4,12 +4,12 @@
 
 use super::batch::{BatchOp, BatchOutcome};
 use super::repush::expiry_passed;
-use super::{Engine, Service, desired_user, ids_where, user_status};
+use super::{Engine, Service, ids_where, user_status};
 use crate::error::{PanelContext, ProvisionError};
 use crate::messages::Msg;
 use crate::store::ServiceRecord;
 use flvx_api::ids::{TunnelId, UserId};
-use flvx_api::models::{Forward, ResetTarget};
+use flvx_api::models::{Forward, QuotaScope, ResetTarget};
 
 impl Engine {
     /// Renews `service`: pushes the new expiry (every field, status per suspension), then
@@ -22,7 +22,9 @@ impl Engine {
         let action = Msg::ActionRenew;
         let (mut record, user) = self.provisioned(service.id).await?;
         let expired = expiry_passed(&record, service);
-        let update = desired_user(service, user, user_status(&record), None);
+        let update = self
+            .user_update(service, user, user_status(&record), None, action)
+            .await?;
         self.api.update_user(&update).await.during(action)?;
         let repushed = match expired {
             true => {
@@ -47,7 +49,8 @@ impl Engine {
     }
 
     /// Zeroes the user's traffic (and every binding's), then resumes what the quota paused.
-    /// Calls: `user/reset` (type 1), `forward/list`, and `forward/batch-resume` if needed.
+    /// Calls: `user/reset` (type 1), `user/quota/reset` when the plan sells daily or
+    /// monthly quotas (3.0), `forward/list`, and `forward/batch-resume` if needed.
     pub async fn reset_traffic(&self, service: &Service) -> Result<ServiceRecord, ProvisionError> {
         let action = Msg::ActionResetTraffic;
         let (record, user) = self.provisioned(service.id).await?;
@@ -55,6 +58,14 @@ impl Engine {
             .reset_traffic(ResetTarget::User(user))
             .await
             .during(action)?;
+        if service.plan.quota_limits.is_sent() {
+            // Sold daily/monthly quotas are windows of their own (3.0), which `user/reset`
+            // leaves alone; their reset also lifts a quota block.
+            self.api
+                .reset_quota(user, QuotaScope::All)
+                .await
+                .during(action)?;
+        }
         if record.suspended {
             return Ok(record);
         }
@@ -92,6 +103,9 @@ impl Engine {
         resumed: &BatchOutcome,
         action: Msg,
     ) -> Result<(), ProvisionError> {
+        if !self.repush_restarts_paused(action).await? {
+            return Ok(());
+        }
         let still_paused = ids_where(forwards, |f| {
             !f.is_running() && tunnels.contains(&f.tunnel_id) && !resumed.done.contains(&f.id)
         });

@@ -8,6 +8,14 @@ pub use options::OPTIONS;
 
 use crate::messages::Text;
 
+/// The English label of option `key` (empty for an unknown key).
+pub fn label_of(key: &str) -> &'static str {
+    OPTIONS
+        .iter()
+        .find(|o| o.key == key)
+        .map_or("", |o| o.label.en)
+}
+
 /// WHMCS allows at most this many module settings.
 pub const MAX_OPTIONS: usize = 24;
 
@@ -44,6 +52,13 @@ pub enum Rule {
     },
     /// A whole number in `min..=max`, or the word `unlimited`.
     IntegerOrUnlimited {
+        /// Smallest allowed.
+        min: u64,
+        /// Largest allowed.
+        max: u64,
+    },
+    /// Empty (the panel's value is kept), or a whole number in `min..=max`.
+    OptionalInteger {
         /// Smallest allowed.
         min: u64,
         /// Largest allowed.

@@ -20,6 +20,22 @@ const TERMINATE_ACTIONS: &[Choice] = &[
     },
 ];
 
+const YES_NO: &[Choice] = &[
+    Choice {
+        value: "no",
+        label: Text {
+            en: "No", zh: "否"
+        },
+    },
+    Choice {
+        value: "yes",
+        label: Text {
+            en: "Yes",
+            zh: "是",
+        },
+    },
+];
+
 /// Every product option, in `configoptionN` order.
 pub const OPTIONS: &[OptionSpec] = &[
     OptionSpec {
@@ -213,6 +229,83 @@ pub const OPTIONS: &[OptionSpec] = &[
         rule: Rule::OptionalId,
         loader: Some(Loader::UserGroups),
         size: 10,
+        simple: false,
+    },
+    OptionSpec {
+        key: "max_connections",
+        label: Text {
+            en: "Max connections (FLVX 3.0)",
+            zh: "最大连接数（FLVX 3.0）",
+        },
+        description: Text {
+            en: "Concurrent connections per customer, 0 = no cap; empty keeps the panel's value. Needs FLVX 3.0; a customer who can log in to the panel can lift it per forward",
+            zh: "每个客户的并发连接数，0 表示不限；留空则保留面板上的值。需要 FLVX 3.0；能登录面板的客户可按转发自行提高",
+        },
+        field: Field::Text,
+        default: "",
+        rule: Rule::OptionalInteger {
+            min: 0,
+            max: 1_000_000,
+        },
+        loader: None,
+        size: 10,
+        simple: false,
+    },
+    OptionSpec {
+        key: "daily_quota",
+        label: Text {
+            en: "Daily quota (GiB, FLVX 3.0)",
+            zh: "每日流量配额（GiB，FLVX 3.0）",
+        },
+        description: Text {
+            en: "Traffic per calendar day in GiB, 0 = none; empty keeps the panel's value. Needs FLVX 3.0; only holds where customers cannot call the panel",
+            zh: "每个自然日的流量（GiB），0 表示不限；留空则保留面板上的值。需要 FLVX 3.0；仅在客户无法访问面板时有效",
+        },
+        field: Field::Text,
+        default: "",
+        rule: Rule::OptionalInteger {
+            min: 0,
+            max: 99_998,
+        },
+        loader: None,
+        size: 10,
+        simple: false,
+    },
+    OptionSpec {
+        key: "monthly_quota",
+        label: Text {
+            en: "Calendar-month quota (GiB, FLVX 3.0)",
+            zh: "自然月流量配额（GiB，FLVX 3.0）",
+        },
+        description: Text {
+            en: "Traffic per calendar month in GiB (separate from the monthly reset), 0 = none; empty keeps the panel's value. Needs FLVX 3.0; only holds where customers cannot call the panel",
+            zh: "每个自然月的流量（GiB，独立于每月重置），0 表示不限；留空则保留面板上的值。需要 FLVX 3.0；仅在客户无法访问面板时有效",
+        },
+        field: Field::Text,
+        default: "",
+        rule: Rule::OptionalInteger {
+            min: 0,
+            max: 99_998,
+        },
+        loader: None,
+        size: 10,
+        simple: false,
+    },
+    OptionSpec {
+        key: "forward_traffic_reset",
+        label: Text {
+            en: "Customers reset forward traffic",
+            zh: "客户可重置转发流量",
+        },
+        description: Text {
+            en: "Lets customers zero a forward's own traffic counter (not the quota). Needs an FLVX 3.0 build from July 2026 or later",
+            zh: "允许客户清零单个转发自身的流量计数（不影响配额）。需要 2026 年 7 月及以后的 FLVX 3.0 版本",
+        },
+        field: Field::Dropdown(YES_NO),
+        default: "no",
+        rule: Rule::OneOf,
+        loader: None,
+        size: 0,
         simple: false,
     },
 ];

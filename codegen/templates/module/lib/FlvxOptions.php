@@ -130,6 +130,16 @@ final class FlvxOptions
                     }
                 }
                 return $ids;
+            case 'optional_integer':
+                if ($text === '') {
+                    // Left empty: the panel's value is kept.
+                    return null;
+                }
+                $n = self::wholeNumber($text);
+                if ($n !== null && $n >= $option['min'] && $n <= $option['max']) {
+                    return $n;
+                }
+                throw self::reject($option, $raw, 'allowed_optional_integer', self::bounds($option));
             case 'optional_id':
                 $n = self::wholeNumber($text);
                 if ($n !== null) {

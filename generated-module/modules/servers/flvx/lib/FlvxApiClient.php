@@ -55,6 +55,12 @@ final class FlvxApiClient
     /** Longest body excerpt kept in errors and logs. */
     const SNIPPET_LENGTH = 200;
 
+    /** @var array<string, string> panel line by base URL, learnt once per process */
+    private static $versions = array();
+
+    /** @var array<string, bool> whether forward/reset-flow exists, by base URL */
+    private static $resetFlow = array();
+
     /** @var string */
     private $baseUrl;
 
@@ -127,6 +133,73 @@ final class FlvxApiClient
     public function baseUrl(): string
     {
         return $this->baseUrl;
+    }
+
+    /**
+     * The panel's line (FlvxConstants::VERSION_2_1 or VERSION_3_0), from the token it
+     * issued (3.0 tokens carry an iat_ms claim), or for an opaque pre-issued token from
+     * whether the public path public/config/get exists. Never system/version: it calls
+     * out to the internet.
+     *
+     * @throws FlvxApiException
+     */
+    public function panelVersion(): string
+    {
+        if (!isset(self::$versions[$this->baseUrl])) {
+            self::$versions[$this->baseUrl] = $this->detectVersion();
+        }
+        return self::$versions[$this->baseUrl];
+    }
+
+    /** Whether the panel is on the 3.0 line. */
+    public function isVersion3(): bool
+    {
+        return $this->panelVersion() === FlvxConstants::VERSION_3_0;
+    }
+
+    /**
+     * Whether the panel has forward/reset-flow (3.0 builds since July 2026), asked once
+     * with an empty body, which the panel refuses without touching anything.
+     *
+     * @throws FlvxApiException
+     */
+    public function supportsForwardResetFlow(): bool
+    {
+        if (!isset(self::$resetFlow[$this->baseUrl])) {
+            self::$resetFlow[$this->baseUrl] = $this->probeForwardResetFlow();
+        }
+        return self::$resetFlow[$this->baseUrl];
+    }
+
+    private function detectVersion(): string
+    {
+        $claims = self::claims($this->token());
+        if ($claims !== null && isset($claims['exp'])) {
+            return array_key_exists('iat_ms', $claims) ? FlvxConstants::VERSION_3_0 : FlvxConstants::VERSION_2_1;
+        }
+        $endpoint = self::ENDPOINTS['public_config_get'];
+        $envelope = $this->send($endpoint, array('name' => 'app_name'), null);
+        // 2.1 has no such path, and its middleware refuses unknown paths without a token.
+        return (int) $envelope['code'] === 401 ? FlvxConstants::VERSION_2_1 : FlvxConstants::VERSION_3_0;
+    }
+
+    private function probeForwardResetFlow(): bool
+    {
+        if (!$this->isVersion3()) {
+            return false;
+        }
+        try {
+            $this->forwardResetFlow(array());
+            return true;
+        } catch (FlvxApiException $e) {
+            if ($e->getKind() === FlvxApiException::API) {
+                return true;
+            }
+            if ($e->getKind() === FlvxApiException::UNEXPECTED && $e->getHttpStatus() === 404) {
+                return false;
+            }
+            throw $e;
+        }
     }
 
     /** Drops this account's cached token (after its password changed or it was deleted). */
@@ -375,7 +448,9 @@ final class FlvxApiClient
     {
         $endpoint = self::ENDPOINTS['user_login'];
         $body = array('username' => $this->username, 'password' => $this->password);
-        $envelope = $this->send($endpoint, $body, null);
+        // Panels since late 2.1.5 let billing modules past the captcha with this header.
+        $client = FlvxConstants::API_CLIENT_HEADER . ': ' . FlvxConstants::API_CLIENT_NAME;
+        $envelope = $this->send($endpoint, $body, null, array($client));
         $code = (int) $envelope['code'];
         $message = isset($envelope['msg']) ? (string) $envelope['msg'] : '';
         if ($code === 0 && isset($envelope['data']['token']) && is_string($envelope['data']['token'])) {
@@ -399,18 +474,30 @@ final class FlvxApiClient
         );
     }
 
-    /** The `exp` claim of a JWT-shaped token (a hint only), or 90 days from now. */
+    /** The `exp` claim of a JWT-shaped token (a hint only), or 7 days from now. */
     private static function tokenExpiry(string $token): int
     {
-        $parts = explode('.', $token);
-        if (count($parts) === 3) {
-            $json = base64_decode(strtr($parts[1], '-_', '+/'), true);
-            $claims = is_string($json) ? json_decode($json, true) : null;
-            if (is_array($claims) && isset($claims['exp']) && is_numeric($claims['exp'])) {
-                return (int) $claims['exp'];
-            }
+        $claims = self::claims($token);
+        if ($claims !== null && isset($claims['exp']) && is_numeric($claims['exp'])) {
+            return (int) $claims['exp'];
         }
-        return time() + 90 * 86400;
+        return time() + 7 * 86400;
+    }
+
+    /**
+     * The claims of a JWT-shaped token, read without verifying it, or null.
+     *
+     * @return array|null
+     */
+    private static function claims(string $token)
+    {
+        $parts = explode('.', $token);
+        if (count($parts) !== 3) {
+            return null;
+        }
+        $json = base64_decode(strtr($parts[1], '-_', '+/'), true);
+        $claims = is_string($json) ? json_decode($json, true) : null;
+        return is_array($claims) ? $claims : null;
     }
 
     private function cacheKey(): string
@@ -423,11 +510,11 @@ final class FlvxApiClient
      *
      * @throws FlvxApiException on transport failure or a non-envelope answer
      */
-    private function send(array $endpoint, array $body, $token): array
+    private function send(array $endpoint, array $body, $token, array $extraHeaders = array()): array
     {
         $path = $endpoint['path'];
         $payload = json_encode(empty($body) ? new \stdClass() : $body, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES);
-        $headers = array('Content-Type: application/json', 'Accept: application/json');
+        $headers = array_merge(array('Content-Type: application/json', 'Accept: application/json'), $extraHeaders);
         if ($token !== null) {
             $headers[] = 'Authorization: ' . $token;
         }
@@ -493,6 +580,24 @@ final class FlvxApiClient
                 $message
             );
         }
+        if ($code === 403 && self::isForwardWrite($path)) {
+            throw new FlvxApiException(
+                FlvxApiException::TARGET,
+                'FLVX refused the forward target at ' . $path . ': ' . $message . '; ' . FlvxConstants::HINT_TARGET,
+                $path,
+                $code,
+                $message
+            );
+        }
+        if ($code === 451) {
+            throw new FlvxApiException(
+                FlvxApiException::LICENCE,
+                'FLVX refused ' . $path . ' (code 451): ' . $message . '; ' . FlvxConstants::HINT_LICENCE,
+                $path,
+                $code,
+                $message
+            );
+        }
         if ($code === 403) {
             throw new FlvxApiException(
                 FlvxApiException::FORBIDDEN,
@@ -509,6 +614,12 @@ final class FlvxApiClient
             $code,
             $message
         );
+    }
+
+    /** 3.0's address check answers 403 on forward writes, which any user may call. */
+    private static function isForwardWrite(string $path): bool
+    {
+        return $path === self::ENDPOINTS['forward_create']['path'] || $path === self::ENDPOINTS['forward_update']['path'];
     }
 
     /**

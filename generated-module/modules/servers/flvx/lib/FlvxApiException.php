@@ -11,7 +11,7 @@ if (!defined('WHMCS')) {
 /**
  * A failed panel call. The kinds mirror the Rust SDK's error enum: not sent (config),
  * could not reach (transport), answered something unreadable (unexpected, decode), or
- * refused (api, unauthorized, forbidden, login, captcha).
+ * refused (api, unauthorized, forbidden, target, licence, login, captcha).
  */
 class FlvxApiException extends \RuntimeException
 {
@@ -22,6 +22,10 @@ class FlvxApiException extends \RuntimeException
     const API = 'api';
     const UNAUTHORIZED = 'unauthorized';
     const FORBIDDEN = 'forbidden';
+    /** A 3.0 panel refused a forward's target address (403 on forward writes). */
+    const TARGET = 'target';
+    /** The commercial edition's licence is inactive (code 451). */
+    const LICENCE = 'licence';
     const LOGIN = 'login';
     const CAPTCHA = 'captcha';
 
@@ -78,6 +82,12 @@ class FlvxApiException extends \RuntimeException
         return $this->panelMessage;
     }
 
+    /** The HTTP status of a non-envelope answer (0 otherwise). */
+    public function getHttpStatus(): int
+    {
+        return $this->httpStatus;
+    }
+
     public function isRetryable(): bool
     {
         if ($this->kind === self::TRANSPORT) {
@@ -92,6 +102,7 @@ class FlvxApiException extends \RuntimeException
             FlvxConstants::MSG_USER_NOT_FOUND,
             FlvxConstants::MSG_FORWARD_NOT_FOUND,
             FlvxConstants::MSG_TUNNEL_NOT_FOUND,
+            FlvxConstants::MSG_NO_ROWS,
         );
         return $this->kind === self::API && in_array($this->panelMessage, $notFound, true);
     }

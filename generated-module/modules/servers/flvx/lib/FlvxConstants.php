@@ -43,7 +43,7 @@ final class FlvxConstants
     const HINT_FORBIDDEN = 'the account must be the panel admin';
 
     /** Fix for a captcha refusal at login. */
-    const HINT_CAPTCHA = 'disable captcha on the panel (config captcha_enabled=false) or use a pre-issued API token';
+    const HINT_CAPTCHA = 'update the panel to FLVX 3.0 (it lets billing modules past the captcha), disable captcha on the panel (config captcha_enabled=false) or use a pre-issued API token';
 
     /** Panel answer: the username is taken. */
     const MSG_NAME_TAKEN = '用户名已存在';
@@ -59,4 +59,43 @@ final class FlvxConstants
 
     /** Panel answer: no such tunnel. */
     const MSG_TUNNEL_NOT_FOUND = '隧道不存在';
+
+    /** Panel answer (3.0): the binding is already gone. */
+    const MSG_NO_ROWS = 'sql: no rows in result set';
+
+    /** Fix for a refused forward target (3.0). */
+    const HINT_TARGET = 'use a public address or a host name that resolves to one';
+
+    /** Fix for the commercial edition's code 451. */
+    const HINT_LICENCE = 'the panel\'s commercial licence is not active; activate it on the panel (or run the open-source edition)';
+
+    /** Login header that lets billing modules past the captcha (3.0, late 2.1.5). */
+    const API_CLIENT_HEADER = 'X-FLVX-API-Client';
+
+    /** Its value. */
+    const API_CLIENT_NAME = 'whmcs';
+
+    /** FLVX 3.0's bcrypt refuses longer passwords. */
+    const MAX_PASSWORD_BYTES = 72;
+
+    /** The FLVX 2.1 line. */
+    const VERSION_2_1 = '2.1';
+
+    /** The FLVX 3.0 line (its tokens carry an iat_ms claim). */
+    const VERSION_3_0 = '3.0';
+
+    /** Panel refusals the catalogue explains: (part of the panel's message, message key). */
+    const REFUSALS = array(
+        array('账号已禁用', 'reason_account_disabled'),
+        array('账号已过期', 'reason_account_expired'),
+        array('该用户流量配额已超额，禁止开启转发', 'reason_quota_exceeded'),
+        array('该隧道流量已超额，禁止开启转发', 'reason_tunnel_limit'),
+        array('该隧道转发数量已达上限', 'reason_tunnel_limit'),
+        array('流量已超额，禁止开启转发', 'reason_traffic_exceeded'),
+        array('转发数量已达上限', 'reason_forward_limit'),
+        array('该隧道已禁用', 'reason_tunnel_unavailable'),
+        array('该隧道已过期', 'reason_tunnel_unavailable'),
+        array('允许范围', 'reason_port_out_of_range'),
+        array('已被其他转发占用', 'reason_port_taken'),
+    );
 }

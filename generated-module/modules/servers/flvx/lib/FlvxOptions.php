@@ -180,6 +180,66 @@ final class FlvxOptions
             'size' => 10,
             'simple' => false,
         ),
+        // configoption12: Max connections (FLVX 3.0)
+        array(
+            'key' => 'max_connections',
+            'label' => 'Max connections (FLVX 3.0)',
+            'description' => 'Concurrent connections per customer, 0 = no cap; empty keeps the panel\'s value. Needs FLVX 3.0; a customer who can log in to the panel can lift it per forward',
+            'type' => 'text',
+            'default' => '',
+            'rule' => 'optional_integer',
+            'min' => 0,
+            'max' => 1000000,
+            'choices' => array(),
+            'loader' => null,
+            'size' => 10,
+            'simple' => false,
+        ),
+        // configoption13: Daily quota (GiB, FLVX 3.0)
+        array(
+            'key' => 'daily_quota',
+            'label' => 'Daily quota (GiB, FLVX 3.0)',
+            'description' => 'Traffic per calendar day in GiB, 0 = none; empty keeps the panel\'s value. Needs FLVX 3.0; only holds where customers cannot call the panel',
+            'type' => 'text',
+            'default' => '',
+            'rule' => 'optional_integer',
+            'min' => 0,
+            'max' => 99998,
+            'choices' => array(),
+            'loader' => null,
+            'size' => 10,
+            'simple' => false,
+        ),
+        // configoption14: Calendar-month quota (GiB, FLVX 3.0)
+        array(
+            'key' => 'monthly_quota',
+            'label' => 'Calendar-month quota (GiB, FLVX 3.0)',
+            'description' => 'Traffic per calendar month in GiB (separate from the monthly reset), 0 = none; empty keeps the panel\'s value. Needs FLVX 3.0; only holds where customers cannot call the panel',
+            'type' => 'text',
+            'default' => '',
+            'rule' => 'optional_integer',
+            'min' => 0,
+            'max' => 99998,
+            'choices' => array(),
+            'loader' => null,
+            'size' => 10,
+            'simple' => false,
+        ),
+        // configoption15: Customers reset forward traffic
+        array(
+            'key' => 'forward_traffic_reset',
+            'label' => 'Customers reset forward traffic',
+            'description' => 'Lets customers zero a forward\'s own traffic counter (not the quota). Needs an FLVX 3.0 build from July 2026 or later',
+            'type' => 'dropdown',
+            'default' => 'no',
+            'rule' => 'one_of',
+            'min' => 0,
+            'max' => 0,
+            'choices' => array('no' => 'No', 'yes' => 'Yes'),
+            'loader' => null,
+            'size' => 0,
+            'simple' => false,
+        ),
     );
 
     /** The array `flvx_ConfigOptions` returns. */
@@ -280,6 +340,16 @@ final class FlvxOptions
                     }
                 }
                 return $ids;
+            case 'optional_integer':
+                if ($text === '') {
+                    // Left empty: the panel's value is kept.
+                    return null;
+                }
+                $n = self::wholeNumber($text);
+                if ($n !== null && $n >= $option['min'] && $n <= $option['max']) {
+                    return $n;
+                }
+                throw self::reject($option, $raw, 'allowed_optional_integer', self::bounds($option));
             case 'optional_id':
                 $n = self::wholeNumber($text);
                 if ($n !== null) {
