@@ -278,8 +278,12 @@ impl FlvxApi for FlvxClient {
 }
 
 /// The warnings of an update answer: `data` is absent on 2.1 and on a quiet 3.0 success.
+/// The panel repeats each warning once per forward it pushed, so repeats are dropped.
 fn warnings(data: Option<Warnings>) -> Result<Warnings> {
-    Ok(data.unwrap_or_default())
+    let mut warnings = data.unwrap_or_default();
+    let mut seen = std::collections::HashSet::new();
+    warnings.warnings.retain(|w| seen.insert(w.clone()));
+    Ok(warnings)
 }
 
 /// 2.1 ignores the 3.0 user fields without a word, so sending them there is refused: the
