@@ -14,6 +14,7 @@
 #[path = "../tests/conformance_support/mod.rs"]
 mod support;
 
+use flvx_api::PanelVersion;
 use flvx_api::endpoints::{USER_LIST, USER_LOGIN};
 use flvx_api::models::NewUser;
 use flvx_api::testkit::{FakePanel, Fault, FaultRule, JournalEntry};
@@ -250,7 +251,14 @@ async fn lifecycle(cold: bool, now: i64) -> Vec<Count> {
         true => "bench-lifecycle-cold",
         false => "bench-lifecycle-warm",
     };
-    let mut pair = Pair::fake_at(name, &default_tunnels(), &[one_tunnel_service(1)], now).await;
+    let mut pair = Pair::fake_at(
+        PanelVersion::V2_1,
+        name,
+        &default_tunnels(),
+        &[one_tunnel_service(1)],
+        now,
+    )
+    .await;
     pair.render = false;
     pair.php.timeout_ms = TIMEOUT_MS;
     let db = php_db(name);
@@ -291,7 +299,14 @@ async fn logins_per_hundred() {
     const KINDS: [&str; 4] = ["ChangePackage", "Renew", "ClientArea", "UsageUpdate"];
     let name = "bench-hundred";
     let specs: Vec<ServiceSpec> = (1..=SERVICES).map(one_tunnel_service).collect();
-    let mut pair = Pair::fake_at(name, &default_tunnels(), &specs, system_now()).await;
+    let mut pair = Pair::fake_at(
+        PanelVersion::V2_1,
+        name,
+        &default_tunnels(),
+        &specs,
+        system_now(),
+    )
+    .await;
     pair.render = false;
     pair.php.timeout_ms = TIMEOUT_MS;
     for service in 1..=SERVICES {

@@ -17,6 +17,7 @@ mod conformance_support;
 use conformance_support::model::{Scenario, load_scenarios};
 use conformance_support::pair::{Pair, default_tunnels};
 use conformance_support::{Tally, runtime};
+use flvx_api::PanelVersion;
 
 fn php_ready(test: &str) -> bool {
     let found = std::process::Command::new("php")
@@ -33,9 +34,10 @@ fn php_ready(test: &str) -> bool {
     found
 }
 
-async fn run_scenario(scenario: Scenario) -> Result<(), String> {
+async fn run_scenario(scenario: Scenario, version: PanelVersion) -> Result<(), String> {
     let tunnels = scenario.tunnels.clone().unwrap_or_else(default_tunnels);
     let mut pair = Pair::fake(
+        version,
         &format!("scenario-{}", scenario.name),
         &tunnels,
         &scenario.services,
@@ -44,7 +46,7 @@ async fn run_scenario(scenario: Scenario) -> Result<(), String> {
     pair.run_scenario(&scenario).await
 }
 
-/// Every scenario file, on both runtimes.
+/// Every scenario file, on both runtimes, on a fake panel of each FLVX line.
 #[test]
 fn scenarios() {
     if !php_ready("scenarios") {
@@ -59,11 +61,12 @@ fn scenarios() {
     let rt = runtime();
     let mut tally = Tally::new("scenarios");
     rt.block_on(async {
-        let handles: Vec<_> = scenarios
+        let handles: Vec<_> = PanelVersion::ALL
             .into_iter()
-            .map(|s| {
-                let name = s.name.clone();
-                (name, tokio::spawn(run_scenario(s)))
+            .flat_map(|version| scenarios.iter().map(move |s| (version, s.clone())))
+            .map(|(version, s)| {
+                let name = format!("FLVX {}: {}", version.label(), s.name);
+                (name, tokio::spawn(run_scenario(s, version)))
             })
             .collect();
         for (name, handle) in handles {
@@ -76,6 +79,26 @@ fn scenarios() {
     tally.finish();
 }
 
+/// Runs a matrix on a fake panel of each FLVX line and reports one tally for both.
+fn on_every_line<F, Fut>(matrix: F)
+where
+    F: Fn(PanelVersion) -> Fut,
+    Fut: std::future::Future<Output = Tally>,
+{
+    let rt = runtime();
+    let mut tally: Option<Tally> = None;
+    for version in PanelVersion::ALL {
+        let result = rt.block_on(matrix(version));
+        match &mut tally {
+            Some(t) => t.absorb(result),
+            None => tally = Some(result),
+        }
+    }
+    if let Some(t) = tally {
+        t.finish();
+    }
+}
+
 /// Every lifecycle function × {panel down, timeout, HTML 502, malformed JSON, -2 error,
 /// token refused after a fresh login}, at the function's first and last panel call: both
 /// runtimes fail alike with a clear message, leave the stored data as the engine's
@@ -85,9 +108,7 @@ fn fault_matrix() {
     if !php_ready("fault_matrix") {
         return;
     }
-    runtime()
-        .block_on(conformance_support::matrices::fault_matrix())
-        .finish();
+    on_every_line(conformance_support::matrices::fault_matrix);
 }
 
 /// Bad options, dates, form fields, forward ids, passwords and missing server settings:
@@ -97,9 +118,7 @@ fn bad_input_matrix() {
     if !php_ready("bad_input_matrix") {
         return;
     }
-    runtime()
-        .block_on(conformance_support::matrices::bad_input_matrix())
-        .finish();
+    on_every_line(conformance_support::matrices::bad_input_matrix);
 }
 
 /// No secret in any logModuleCall after a full lifecycle; hostile names escaped in every
@@ -109,9 +128,7 @@ fn security_matrix() {
     if !php_ready("security_matrix") {
         return;
     }
-    runtime()
-        .block_on(conformance_support::matrices::security_matrix())
-        .finish();
+    on_every_line(conformance_support::matrices::security_matrix);
 }
 
 /// The WHMCS-only functions (MetaData, ConfigOptions, TestConnection, loaders,
@@ -121,9 +138,7 @@ fn whmcs_only_functions() {
     if !php_ready("whmcs_only_functions") {
         return;
     }
-    runtime()
-        .block_on(conformance_support::matrices::admin_functions())
-        .finish();
+    on_every_line(conformance_support::matrices::admin_functions);
 }
 
 /// The live-capable scenarios against a real FLVX panel (`FLVX_LIVE_URL`, `FLVX_LIVE_USER`,

@@ -198,6 +198,38 @@ catalogue! {
         en: "the commercial FLVX panel's licence is not active. Activate the licence on the panel.",
         zh: "商业版 FLVX 面板的授权未激活。请在面板上激活授权。"
     }
+    /// Test connection: captcha blocks the login (a panel that ignores the header).
+    TestCaptchaBlocked = "test_captcha_blocked" {
+        en: "The FLVX panel requires a captcha to log in and does not let billing modules past it (FLVX 2.1 before late 2.1.5 ignores the X-FLVX-API-Client header), so the module cannot log in. Update the panel to FLVX 3.0, disable captcha on the panel (config captcha_enabled=false), or put a pre-issued admin token in the Access Hash field.",
+        zh: "FLVX 面板登录需要验证码，且不允许计费模块绕过（2.1.5 后期之前的 FLVX 2.1 会忽略 X-FLVX-API-Client 请求头），模块无法登录。请将面板升级到 FLVX 3.0、在面板上关闭验证码（配置 captcha_enabled=false），或在 Access Hash 字段填入预先签发的管理员令牌。"
+    }
+    /// Test connection: products set options the panel's version lacks.
+    TestProductsNeedPanel3 = "test_products_need_newer_panel" {
+        en: "Connected to FLVX {version}, but these FLVX products set options that need FLVX 3.0, which Create and Change Package will refuse: {products}. Update the panel to FLVX 3.0, or clear those options.",
+        zh: "已连接到 FLVX {version}，但以下 FLVX 产品设置了需要 FLVX 3.0 的选项，开通和变更套餐时将被拒绝：{products}。请将面板升级到 FLVX 3.0，或清空这些选项。"
+    }
+    /// Test connection: the commercial edition's licence is inactive.
+    TestLicenceInactive = "test_licence_inactive" {
+        en: "Connected and logged in, but the commercial FLVX panel refuses tunnel and forward calls (code 451) because its licence is not active. Activate the licence on the panel.",
+        zh: "已连接并登录，但商业版 FLVX 面板因授权未激活而拒绝隧道和转发调用（代码 451）。请在面板上激活授权。"
+    }
+    /// Test connection succeeded: what the module found (for the module log).
+    TestReport = "test_report" {
+        en: "Connected to FLVX {version}; login captcha: {captcha}.",
+        zh: "已连接到 FLVX {version}；登录验证码：{captcha}。"
+    }
+    /// Captcha state: off.
+    CaptchaOff = "captcha_off" { en: "off", zh: "关闭" }
+    /// Captcha state: on, passed by the billing-module header.
+    CaptchaPassedByHeader = "captcha_passed_by_header" {
+        en: "on, passed by the billing-module login header",
+        zh: "开启，已通过计费模块登录请求头绕过"
+    }
+    /// Captcha state: on, a pre-issued token is used.
+    CaptchaTokenUsed = "captcha_token_used" {
+        en: "on, not needed (a pre-issued token is used)",
+        zh: "开启，无需验证（使用预先签发的令牌）"
+    }
     /// The panel answered with an error.
     PanelError = "panel_error" {
         en: "The FLVX panel refused {action}: {detail}",

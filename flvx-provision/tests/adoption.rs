@@ -3,6 +3,9 @@
 
 mod common;
 
+use flvx_api::PanelVersion;
+use test_case::test_matrix;
+
 use common::{Due, Opts, PASSWORD, SERVICE_ID, USERNAME, World, int};
 use flvx_api::FlvxApi;
 use flvx_api::endpoints;
@@ -33,9 +36,10 @@ async fn foreign_user(w: &World) {
         .expect("admin creates a user");
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn a_same_named_user_created_by_someone_else_is_not_adopted() {
-    let w = World::new().await;
+async fn a_same_named_user_created_by_someone_else_is_not_adopted(version: PanelVersion) {
+    let w = World::new(version).await;
     foreign_user(&w).await;
     let before = w.user(USERNAME);
     let svc = Opts::standard(&w).service(SERVICE_ID, &Due::in_days(38));
@@ -79,9 +83,10 @@ async fn a_same_named_user_created_by_someone_else_is_not_adopted() {
         .expect("the owner's password still works");
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn a_retry_adopts_the_user_its_own_failed_create_made() {
-    let w = World::new().await;
+async fn a_retry_adopts_the_user_its_own_failed_create_made(version: PanelVersion) {
+    let w = World::new(version).await;
     let svc = Opts::standard(&w).service(SERVICE_ID, &Due::in_days(38));
     // user/create succeeds; the id lookup after it fails.
     w.panel
@@ -147,9 +152,10 @@ async fn a_retry_adopts_the_user_its_own_failed_create_made() {
         .expect("customer login");
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn terminate_removes_the_user_of_a_half_finished_create() {
-    let w = World::new().await;
+async fn terminate_removes_the_user_of_a_half_finished_create(version: PanelVersion) {
+    let w = World::new(version).await;
     let svc = Opts::standard(&w).service(SERVICE_ID, &Due::in_days(38));
     w.panel
         .inject(FaultRule::new(Fault::ConnectionDrop).on(endpoints::BINDING_ASSIGN.path));
@@ -170,9 +176,10 @@ async fn terminate_removes_the_user_of_a_half_finished_create() {
 /// "my create never reached the panel and the name belongs to someone else". The expiry
 /// the create sent (the fingerprint) does: after a first attempt whose `user/create` failed
 /// in transport, the retry must still refuse a foreign user and leave it untouched.
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn a_foreign_user_is_not_adopted_after_a_failed_first_attempt() {
-    let w = World::new().await;
+async fn a_foreign_user_is_not_adopted_after_a_failed_first_attempt(version: PanelVersion) {
+    let w = World::new(version).await;
     foreign_user(&w).await;
     let before = w.user(USERNAME);
     let svc = Opts::standard(&w).service(SERVICE_ID, &Due::in_days(38));
@@ -216,9 +223,10 @@ async fn a_foreign_user_is_not_adopted_after_a_failed_first_attempt() {
 
 /// The same situation, then the service is terminated (an order cancelled after a failed
 /// create): terminate must not delete a user this service never created.
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn terminate_after_a_failed_create_leaves_a_foreign_user_alone() {
-    let w = World::new().await;
+async fn terminate_after_a_failed_create_leaves_a_foreign_user_alone(version: PanelVersion) {
+    let w = World::new(version).await;
     foreign_user(&w).await;
     let before = w.user(USERNAME);
     let svc = Opts::standard(&w).service(SERVICE_ID, &Due::in_days(38));

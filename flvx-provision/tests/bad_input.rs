@@ -3,6 +3,9 @@
 
 mod common;
 
+use flvx_api::PanelVersion;
+use test_case::test_matrix;
+
 use common::{Due, Opts, SERVICE_ID, USERNAME, World};
 use flvx_api::FlvxApi;
 use flvx_provision::dates::Date;
@@ -42,9 +45,10 @@ const BAD: &[(usize, &str, &str)] = &[
     (10, "x", "User group"),
 ];
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn bad_option_values_are_rejected_before_any_panel_call() {
-    let w = World::new().await;
+async fn bad_option_values_are_rejected_before_any_panel_call(version: PanelVersion) {
+    let w = World::new(version).await;
     let good = Opts::standard(&w).values();
     assert!(
         Plan::parse(&PlanInput {
@@ -105,9 +109,10 @@ fn bad_whmcs_dates_are_rejected() {
 /// a blank or space-padded service password could never log in.
 const UNUSABLE_PASSWORDS: [&str; 5] = ["", "   ", " padded", "padded ", " padded "];
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn a_password_the_panel_could_never_log_in_is_not_sent() {
-    let w = World::new().await;
+async fn a_password_the_panel_could_never_log_in_is_not_sent(version: PanelVersion) {
+    let w = World::new(version).await;
     for bad in UNUSABLE_PASSWORDS {
         let mut svc = Opts::standard(&w).service(SERVICE_ID, &Due::in_days(38));
         svc.password = bad.into();
@@ -145,9 +150,10 @@ async fn a_password_the_panel_could_never_log_in_is_not_sent() {
 
 /// The same trap on a password change: the panel would store the trimmed password and
 /// the customer, logging in with the service password, would be locked out.
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn change_password_refuses_a_password_the_panel_could_never_log_in() {
-    let w = World::new().await;
+async fn change_password_refuses_a_password_the_panel_could_never_log_in(version: PanelVersion) {
+    let w = World::new(version).await;
     let svc = Opts::standard(&w).service(SERVICE_ID, &Due::in_days(38));
     w.engine.create(&svc).await.expect("create");
     let record = w.record(SERVICE_ID);

@@ -4,6 +4,9 @@
 
 mod common;
 
+use flvx_api::PanelVersion;
+use test_case::test_matrix;
+
 use common::{Due, Opts, SERVICE_ID, World};
 use flvx_api::FlvxApi;
 use flvx_api::ids::TunnelId;
@@ -62,13 +65,14 @@ fn with(opts: &Opts, f: impl FnOnce(&mut Opts)) -> Opts {
     opts
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn call_counts() {
+async fn call_counts(version: PanelVersion) {
     let mut c = Counter { rows: Vec::new() };
     let due = Due::in_days(38);
 
     // One service through its whole life.
-    let w = World::new().await;
+    let w = World::new(version).await;
     let opts = Opts::standard(&w);
     let svc = opts.service(SERVICE_ID, &due);
     // create: user/create, user/list (the id), one tunnel/user/assign per tunnel,
@@ -215,7 +219,7 @@ async fn call_counts() {
     .await;
 
     // Renewal after the panel expired the account, and traffic reset after the quota.
-    let w = World::new().await;
+    let w = World::new(version).await;
     let svc = Opts::standard(&w).service(SERVICE_ID, &Due::in_days(5));
     w.provision_with_forwards(&svc).await;
     w.expire(&svc);
@@ -259,7 +263,7 @@ async fn call_counts() {
     .await;
 
     // Without forwards, and the disable mode.
-    let w = World::new().await;
+    let w = World::new(version).await;
     let one = with(&Opts::standard(&w), |o| o.tunnels = w.t1.to_string());
     let svc = one.service(SERVICE_ID, &due);
     c.measure(&w, "create (1 tunnel)", 2 + 1 + 1, w.engine.create(&svc))
@@ -308,7 +312,7 @@ async fn call_counts() {
     // tunnel forward/list, forward/batch-delete and tunnel/user/remove" (2 + 2 × 3 = 8);
     // the engine lists and deletes once for all dropped tunnels and skips an empty batch:
     // user/update, tunnel/user/list, forward/list, forward/batch-delete, 2 × remove.
-    let w = World::new().await;
+    let w = World::new(version).await;
     let three = with(&Opts::standard(&w), |o| {
         o.tunnels = format!("{},{},{}", w.t1, w.t2, w.t3)
     });
@@ -332,7 +336,7 @@ async fn call_counts() {
     .await;
 
     // Expiry, then suspension, renewal while suspended and unsuspension.
-    let w = World::new().await;
+    let w = World::new(version).await;
     let opts = Opts::standard(&w);
     let svc = opts.service(SERVICE_ID, &Due::in_days(5));
     w.provision_with_forwards(&svc).await;
@@ -367,7 +371,7 @@ async fn call_counts() {
     .await;
 
     // Unsuspend itself after the pushed expiry passed (due date moved, no renewal).
-    let w = World::new().await;
+    let w = World::new(version).await;
     let opts = Opts::standard(&w);
     let svc = opts.service(SERVICE_ID, &Due::in_days(5));
     w.provision_with_forwards(&svc).await;
@@ -385,7 +389,7 @@ async fn call_counts() {
     .await;
 
     // Sync after expiry and with a speed change.
-    let w = World::new().await;
+    let w = World::new(version).await;
     let opts = Opts::standard(&w);
     let svc = opts.service(SERVICE_ID, &Due::in_days(5));
     w.provision_with_forwards(&svc).await;
@@ -414,7 +418,7 @@ async fn call_counts() {
     .await;
 
     // Sync of a suspended service whose user was deleted by hand.
-    let w = World::new().await;
+    let w = World::new(version).await;
     let svc = Opts::standard(&w).service(SERVICE_ID, &due);
     w.provision_with_forwards(&svc).await;
     w.engine.suspend(&svc).await.expect("suspend");

@@ -7,6 +7,9 @@
 
 mod common;
 
+use flvx_api::PanelVersion;
+use test_case::test_matrix;
+
 use common::{Due, Opts, SERVICE_ID, USERNAME, World, int};
 use flvx_api::FlvxApi;
 use flvx_api::endpoints;
@@ -69,7 +72,7 @@ impl Dates {
 
 /// A fresh panel brought to the state just before `op`, and the service to run `op` with.
 async fn prepare(op: Op, dates: &Dates) -> (World, Service) {
-    let w = World::new().await;
+    let w = World::new(version).await;
     let mut opts = Opts::standard(&w);
     if op == Op::TerminateDisable {
         opts.terminate = "disable".into();
@@ -318,24 +321,28 @@ fn transport_faults() -> Vec<Fault> {
 const FORWARD_LIST: &str = endpoints::FORWARD_LIST.path;
 const USER_CREATE: &str = endpoints::USER_CREATE.path;
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn create_converges_after_a_fault_at_any_step() {
+async fn create_converges_after_a_fault_at_any_step(version: PanelVersion) {
     fault_matrix(Op::Create, &transport_faults(), true, Steps::All).await;
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn suspend_converges_after_a_fault_at_any_step() {
+async fn suspend_converges_after_a_fault_at_any_step(version: PanelVersion) {
     fault_matrix(Op::Suspend, &transport_faults(), true, Steps::All).await;
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn unsuspend_converges_after_a_fault_at_any_step() {
+async fn unsuspend_converges_after_a_fault_at_any_step(version: PanelVersion) {
     fault_matrix(Op::Unsuspend, &transport_faults(), true, Steps::All).await;
 }
 
 /// Up to the save (user/update, the re-assigns, the resume).
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn unsuspend_after_expiry_converges_after_a_fault_before_the_re_pause() {
+async fn unsuspend_after_expiry_converges_after_a_fault_before_the_re_pause(version: PanelVersion) {
     fault_matrix(
         Op::UnsuspendAfterExpiry,
         &transport_faults(),
@@ -345,8 +352,9 @@ async fn unsuspend_after_expiry_converges_after_a_fault_before_the_re_pause() {
     .await;
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn unsuspend_after_expiry_converges_after_a_fault_in_the_re_pause() {
+async fn unsuspend_after_expiry_converges_after_a_fault_in_the_re_pause(version: PanelVersion) {
     fault_matrix(
         Op::UnsuspendAfterExpiry,
         &transport_faults(),
@@ -357,8 +365,9 @@ async fn unsuspend_after_expiry_converges_after_a_fault_in_the_re_pause() {
 }
 
 /// Up to the save (user/update and the re-assigns).
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn renew_converges_after_a_fault_before_the_forward_steps() {
+async fn renew_converges_after_a_fault_before_the_forward_steps(version: PanelVersion) {
     fault_matrix(
         Op::Renew,
         &transport_faults(),
@@ -368,8 +377,9 @@ async fn renew_converges_after_a_fault_before_the_forward_steps() {
     .await;
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn renew_converges_after_a_fault_in_the_forward_steps() {
+async fn renew_converges_after_a_fault_in_the_forward_steps(version: PanelVersion) {
     fault_matrix(
         Op::Renew,
         &transport_faults(),
@@ -379,8 +389,11 @@ async fn renew_converges_after_a_fault_in_the_forward_steps() {
     .await;
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn renew_while_suspended_converges_after_a_fault_before_the_forward_steps() {
+async fn renew_while_suspended_converges_after_a_fault_before_the_forward_steps(
+    version: PanelVersion,
+) {
     fault_matrix(
         Op::RenewSuspended,
         &transport_faults(),
@@ -390,8 +403,9 @@ async fn renew_while_suspended_converges_after_a_fault_before_the_forward_steps(
     .await;
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn renew_while_suspended_converges_after_a_fault_in_the_forward_steps() {
+async fn renew_while_suspended_converges_after_a_fault_in_the_forward_steps(version: PanelVersion) {
     fault_matrix(
         Op::RenewSuspended,
         &transport_faults(),
@@ -401,29 +415,36 @@ async fn renew_while_suspended_converges_after_a_fault_in_the_forward_steps() {
     .await;
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn terminate_converges_after_a_fault_at_any_step() {
+async fn terminate_converges_after_a_fault_at_any_step(version: PanelVersion) {
     fault_matrix(Op::Terminate, &transport_faults(), true, Steps::All).await;
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn terminate_disable_converges_after_a_fault_at_any_step() {
+async fn terminate_disable_converges_after_a_fault_at_any_step(version: PanelVersion) {
     fault_matrix(Op::TerminateDisable, &transport_faults(), true, Steps::All).await;
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn change_package_converges_after_a_fault_at_any_step() {
+async fn change_package_converges_after_a_fault_at_any_step(version: PanelVersion) {
     fault_matrix(Op::ChangePackage, &transport_faults(), true, Steps::All).await;
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn sync_after_expiry_converges_after_a_fault_at_any_step() {
+async fn sync_after_expiry_converges_after_a_fault_at_any_step(version: PanelVersion) {
     fault_matrix(Op::SyncAfterExpiry, &transport_faults(), true, Steps::All).await;
 }
 
 /// The lookup that finds the user missing.
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn sync_re_creating_a_suspended_service_converges_after_a_fault_in_the_lookup() {
+async fn sync_re_creating_a_suspended_service_converges_after_a_fault_in_the_lookup(
+    version: PanelVersion,
+) {
     fault_matrix(
         Op::SyncRecreateSuspended,
         &transport_faults(),
@@ -433,8 +454,11 @@ async fn sync_re_creating_a_suspended_service_converges_after_a_fault_in_the_loo
     .await;
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn sync_re_creating_a_suspended_service_converges_after_a_fault_from_the_create_on() {
+async fn sync_re_creating_a_suspended_service_converges_after_a_fault_from_the_create_on(
+    version: PanelVersion,
+) {
     fault_matrix(
         Op::SyncRecreateSuspended,
         &transport_faults(),
@@ -447,23 +471,29 @@ async fn sync_re_creating_a_suspended_service_converges_after_a_fault_from_the_c
 // Lost responses: the panel processes the request, then the answer is cut in half. The
 // engine cannot know whether it happened, so only convergence of the retry is checked.
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn create_converges_after_a_lost_response() {
+async fn create_converges_after_a_lost_response(version: PanelVersion) {
     fault_matrix(Op::Create, &[Fault::MalformedJson], false, Steps::All).await;
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn suspend_converges_after_a_lost_response() {
+async fn suspend_converges_after_a_lost_response(version: PanelVersion) {
     fault_matrix(Op::Suspend, &[Fault::MalformedJson], false, Steps::All).await;
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn unsuspend_converges_after_a_lost_response() {
+async fn unsuspend_converges_after_a_lost_response(version: PanelVersion) {
     fault_matrix(Op::Unsuspend, &[Fault::MalformedJson], false, Steps::All).await;
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn unsuspend_after_expiry_converges_after_a_lost_response_before_the_re_pause() {
+async fn unsuspend_after_expiry_converges_after_a_lost_response_before_the_re_pause(
+    version: PanelVersion,
+) {
     fault_matrix(
         Op::UnsuspendAfterExpiry,
         &[Fault::MalformedJson],
@@ -473,8 +503,11 @@ async fn unsuspend_after_expiry_converges_after_a_lost_response_before_the_re_pa
     .await;
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn unsuspend_after_expiry_converges_after_a_lost_response_in_the_re_pause() {
+async fn unsuspend_after_expiry_converges_after_a_lost_response_in_the_re_pause(
+    version: PanelVersion,
+) {
     fault_matrix(
         Op::UnsuspendAfterExpiry,
         &[Fault::MalformedJson],
@@ -484,8 +517,9 @@ async fn unsuspend_after_expiry_converges_after_a_lost_response_in_the_re_pause(
     .await;
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn renew_converges_after_a_lost_response_before_the_forward_steps() {
+async fn renew_converges_after_a_lost_response_before_the_forward_steps(version: PanelVersion) {
     fault_matrix(
         Op::Renew,
         &[Fault::MalformedJson],
@@ -495,8 +529,9 @@ async fn renew_converges_after_a_lost_response_before_the_forward_steps() {
     .await;
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn renew_converges_after_a_lost_response_in_the_forward_steps() {
+async fn renew_converges_after_a_lost_response_in_the_forward_steps(version: PanelVersion) {
     fault_matrix(
         Op::Renew,
         &[Fault::MalformedJson],
@@ -506,13 +541,15 @@ async fn renew_converges_after_a_lost_response_in_the_forward_steps() {
     .await;
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn terminate_converges_after_a_lost_response() {
+async fn terminate_converges_after_a_lost_response(version: PanelVersion) {
     fault_matrix(Op::Terminate, &[Fault::MalformedJson], false, Steps::All).await;
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn terminate_disable_converges_after_a_lost_response() {
+async fn terminate_disable_converges_after_a_lost_response(version: PanelVersion) {
     fault_matrix(
         Op::TerminateDisable,
         &[Fault::MalformedJson],
@@ -522,8 +559,9 @@ async fn terminate_disable_converges_after_a_lost_response() {
     .await;
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn change_package_converges_after_a_lost_response() {
+async fn change_package_converges_after_a_lost_response(version: PanelVersion) {
     fault_matrix(
         Op::ChangePackage,
         &[Fault::MalformedJson],
@@ -533,8 +571,9 @@ async fn change_package_converges_after_a_lost_response() {
     .await;
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn sync_after_expiry_converges_after_a_lost_response() {
+async fn sync_after_expiry_converges_after_a_lost_response(version: PanelVersion) {
     fault_matrix(
         Op::SyncAfterExpiry,
         &[Fault::MalformedJson],
@@ -546,8 +585,9 @@ async fn sync_after_expiry_converges_after_a_lost_response() {
 
 /// A token refused at any step is renewed by one login and the request sent again: the
 /// operation succeeds and ends in the clean state.
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn an_expired_token_at_any_step_is_transparent() {
+async fn an_expired_token_at_any_step_is_transparent(version: PanelVersion) {
     let dates = Dates::today();
     for op in ALL_OPS {
         let clean = clean_run(op, &dates).await;
@@ -571,8 +611,11 @@ async fn an_expired_token_at_any_step_is_transparent() {
 
 /// A node offline makes the forward step fail: the operation reports it, keeps what it
 /// could not finish, and completes once the node is back.
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn terminate_with_nodes_offline_keeps_the_user_until_the_forwards_are_gone() {
+async fn terminate_with_nodes_offline_keeps_the_user_until_the_forwards_are_gone(
+    version: PanelVersion,
+) {
     let dates = Dates::today();
     let (w, svc) = prepare(Op::Terminate, &dates).await;
     let before = w.record(SERVICE_ID);
@@ -603,8 +646,9 @@ async fn terminate_with_nodes_offline_keeps_the_user_until_the_forwards_are_gone
     assert_eq!(w.record(SERVICE_ID), ServiceRecord::default());
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn suspend_with_nodes_offline_reports_and_a_retry_finishes() {
+async fn suspend_with_nodes_offline_reports_and_a_retry_finishes(version: PanelVersion) {
     let dates = Dates::today();
     let clean = clean_run(Op::Suspend, &dates).await;
     let (w, svc) = prepare(Op::Suspend, &dates).await;

@@ -3,6 +3,9 @@
 
 mod common;
 
+use flvx_api::PanelVersion;
+use test_case::test_matrix;
+
 use common::{Due, Opts, SERVICE_ID, USERNAME, World, int};
 use flvx_api::endpoints;
 use flvx_api::ids::{ForwardId, UserId};
@@ -19,9 +22,10 @@ fn request(w: &World, name: &str) -> ForwardRequest {
     }
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn add_forward_creates_a_customer_owned_forward() {
-    let w = World::new().await;
+async fn add_forward_creates_a_customer_owned_forward(version: PanelVersion) {
+    let w = World::new(version).await;
     let svc = Opts::standard(&w).service(SERVICE_ID, &Due::in_days(38));
     w.engine.create(&svc).await.expect("create");
     let uid = int(&w.user(USERNAME), "id");
@@ -49,9 +53,10 @@ async fn add_forward_creates_a_customer_owned_forward() {
     }
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn max_forwards_is_enforced_without_calling_create() {
-    let w = World::new().await;
+async fn max_forwards_is_enforced_without_calling_create(version: PanelVersion) {
+    let w = World::new(version).await;
     let due = Due::in_days(38);
     let svc = Opts::standard(&w).service(SERVICE_ID, &due);
     w.engine.create(&svc).await.expect("create");
@@ -101,9 +106,10 @@ async fn max_forwards_is_enforced_without_calling_create() {
     assert_eq!(w.rows("forwards").len(), 3);
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn a_tunnel_outside_the_plan_is_refused_before_any_call() {
-    let w = World::new().await;
+async fn a_tunnel_outside_the_plan_is_refused_before_any_call(version: PanelVersion) {
+    let w = World::new(version).await;
     let svc = Opts::standard(&w).service(SERVICE_ID, &Due::in_days(38));
     w.engine.create(&svc).await.expect("create");
     w.panel.clear_journal();
@@ -123,9 +129,10 @@ async fn a_tunnel_outside_the_plan_is_refused_before_any_call() {
     assert!(w.rows("forwards").is_empty());
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn bad_forward_input_is_refused_before_any_call() {
-    let w = World::new().await;
+async fn bad_forward_input_is_refused_before_any_call(version: PanelVersion) {
+    let w = World::new(version).await;
     let svc = Opts::standard(&w).service(SERVICE_ID, &Due::in_days(38));
     w.engine.create(&svc).await.expect("create");
     w.panel.clear_journal();
@@ -152,9 +159,10 @@ async fn bad_forward_input_is_refused_before_any_call() {
     assert!(w.panel.journal().is_empty(), "{:?}", w.call_paths());
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn a_suspended_service_refuses_add_and_resume() {
-    let w = World::new().await;
+async fn a_suspended_service_refuses_add_and_resume(version: PanelVersion) {
+    let w = World::new(version).await;
     let svc = Opts::standard(&w).service(SERVICE_ID, &Due::in_days(38));
     let f = w.provision_with_forwards(&svc).await;
     w.engine.suspend(&svc).await.expect("suspend");
@@ -179,9 +187,10 @@ async fn a_suspended_service_refuses_add_and_resume() {
     assert_eq!(w.forward(f.c).unwrap()["status"], 0);
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn pause_resume_and_delete_keep_the_record_in_step() {
-    let w = World::new().await;
+async fn pause_resume_and_delete_keep_the_record_in_step(version: PanelVersion) {
+    let w = World::new(version).await;
     let svc = Opts::standard(&w).service(SERVICE_ID, &Due::in_days(38));
     w.engine.create(&svc).await.expect("create");
     let a = w.add_forward(&svc, w.t1, "a").await;
@@ -204,9 +213,10 @@ async fn pause_resume_and_delete_keep_the_record_in_step() {
     assert!(listed.is_empty());
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn another_services_forward_is_not_found() {
-    let w = World::new().await;
+async fn another_services_forward_is_not_found(version: PanelVersion) {
+    let w = World::new(version).await;
     let opts = Opts::standard(&w);
     let due = Due::in_days(38);
     let mine = opts.service(SERVICE_ID, &due);

@@ -4,6 +4,9 @@
 
 mod common;
 
+use flvx_api::PanelVersion;
+use test_case::test_matrix;
+
 use common::{Due, Opts, SERVICE_ID, USERNAME, World, int};
 use flvx_api::endpoints;
 use flvx_api::ids::UserId;
@@ -36,9 +39,10 @@ fn assert_plan_values(w: &World, step: &str, exp_ms: i64, reset_day: u8, status:
     }
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn no_update_falls_back_to_panel_defaults() {
-    let w = World::new().await;
+async fn no_update_falls_back_to_panel_defaults(version: PanelVersion) {
+    let w = World::new(version).await;
     let opts = Opts::standard(&w);
     let due = Due::in_days(38);
     assert_ne!(
@@ -155,9 +159,10 @@ async fn no_update_falls_back_to_panel_defaults() {
     );
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn create_sends_every_user_field() {
-    let w = World::new().await;
+async fn create_sends_every_user_field(version: PanelVersion) {
+    let w = World::new(version).await;
     let due = Due::in_days(38);
     let svc = Opts::standard(&w).service(SERVICE_ID, &due);
     w.engine.create(&svc).await.expect("create");

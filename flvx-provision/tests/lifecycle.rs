@@ -3,6 +3,9 @@
 
 mod common;
 
+use flvx_api::PanelVersion;
+use test_case::test_matrix;
+
 use common::{Due, Opts, PASSWORD, PAUSED, RUNNING, SERVICE_ID, USERNAME, World, int};
 use flvx_api::endpoints;
 use flvx_api::ids::{BindingId, TunnelId, UserId};
@@ -16,9 +19,10 @@ fn user_id(w: &World) -> UserId {
     UserId(int(&w.user(USERNAME), "id"))
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn create_provisions_user_bindings_and_customer_login() {
-    let w = World::new().await;
+async fn create_provisions_user_bindings_and_customer_login(version: PanelVersion) {
+    let w = World::new(version).await;
     let due = Due::in_days(38);
     let svc = Opts::standard(&w).service(SERVICE_ID, &due);
     let record = w.engine.create(&svc).await.expect("create");
@@ -80,9 +84,12 @@ async fn create_provisions_user_bindings_and_customer_login() {
     );
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn suspend_pauses_running_forwards_and_unsuspend_resumes_exactly_those() {
-    let w = World::new().await;
+async fn suspend_pauses_running_forwards_and_unsuspend_resumes_exactly_those(
+    version: PanelVersion,
+) {
+    let w = World::new(version).await;
     let svc = Opts::standard(&w).service(SERVICE_ID, &Due::in_days(38));
     let f = w.provision_with_forwards(&svc).await;
     let uid = user_id(&w);
@@ -141,9 +148,10 @@ async fn suspend_pauses_running_forwards_and_unsuspend_resumes_exactly_those() {
         .expect("login works again");
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn renew_pushes_the_new_expiry_and_revives_what_the_panel_expired() {
-    let w = World::new().await;
+async fn renew_pushes_the_new_expiry_and_revives_what_the_panel_expired(version: PanelVersion) {
+    let w = World::new(version).await;
     let opts = Opts::standard(&w);
     let near = Due::in_days(5);
     let svc = opts.service(SERVICE_ID, &near);
@@ -228,9 +236,10 @@ async fn renew_pushes_the_new_expiry_and_revives_what_the_panel_expired() {
 /// `user/update` never touches binding status (§5.3): after a renewal the bindings must be
 /// enabled again, or the customer cannot add forwards and the next traffic report pauses
 /// the forwards renew just resumed.
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn renew_re_enables_bindings_the_daily_job_disabled() {
-    let w = World::new().await;
+async fn renew_re_enables_bindings_the_daily_job_disabled(version: PanelVersion) {
+    let w = World::new(version).await;
     let opts = Opts::standard(&w);
     let svc = opts.service(SERVICE_ID, &Due::in_days(5));
     let f = w.provision_with_forwards(&svc).await;
@@ -262,9 +271,10 @@ async fn renew_re_enables_bindings_the_daily_job_disabled() {
 /// pauses the forwards first, WHMCS suspends later, and on payment WHMCS renews (while
 /// still suspended) and then unsuspends. The forwards the panel paused must run again at
 /// the end, on enabled bindings; the customer's own pause must stay, on the node too.
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn expiry_then_suspend_then_renew_and_unsuspend_brings_forwards_back() {
-    let w = World::new().await;
+async fn expiry_then_suspend_then_renew_and_unsuspend_brings_forwards_back(version: PanelVersion) {
+    let w = World::new(version).await;
     let opts = Opts::standard(&w);
     let near = Due::in_days(5);
     let svc = opts.service(SERVICE_ID, &near);
@@ -353,9 +363,12 @@ async fn expiry_then_suspend_then_renew_and_unsuspend_brings_forwards_back() {
 /// An administrator moves the due date and unsuspends without a renewal: unsuspend finds
 /// the pushed expiry passed and re-enables the bindings itself, then re-pauses what the
 /// re-assign restarted and must stay paused.
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn unsuspend_after_expiry_re_enables_bindings_and_keeps_the_customer_pause() {
-    let w = World::new().await;
+async fn unsuspend_after_expiry_re_enables_bindings_and_keeps_the_customer_pause(
+    version: PanelVersion,
+) {
+    let w = World::new(version).await;
     let opts = Opts::standard(&w);
     let svc = opts.service(SERVICE_ID, &Due::in_days(5));
     let f = w.provision_with_forwards(&svc).await;
@@ -398,9 +411,10 @@ async fn unsuspend_after_expiry_re_enables_bindings_and_keeps_the_customer_pause
     assert_eq!(w.record(SERVICE_ID), record);
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn change_package_applies_new_limits_and_drops_tunnels() {
-    let w = World::new().await;
+async fn change_package_applies_new_limits_and_drops_tunnels(version: PanelVersion) {
+    let w = World::new(version).await;
     let due = Due::in_days(38);
     let svc = Opts::standard(&w).service(SERVICE_ID, &due);
     w.engine.create(&svc).await.expect("create");
@@ -474,9 +488,10 @@ async fn change_package_applies_new_limits_and_drops_tunnels() {
 /// A re-assign restarts paused forwards on the node (contract §4.7, §10.18: "after any such
 /// call, re-pause what should be paused"). A speed change re-assigns every binding, so the
 /// forward the customer paused must be paused again on the node.
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn change_package_keeps_customer_paused_forwards_stopped_on_the_node() {
-    let w = World::new().await;
+async fn change_package_keeps_customer_paused_forwards_stopped_on_the_node(version: PanelVersion) {
+    let w = World::new(version).await;
     let due = Due::in_days(38);
     let svc = Opts::standard(&w).service(SERVICE_ID, &due);
     let f = w.provision_with_forwards(&svc).await;
@@ -520,9 +535,12 @@ async fn change_package_keeps_customer_paused_forwards_stopped_on_the_node() {
 }
 
 /// The same for sync, which re-applies the plan's speed limit.
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn sync_with_a_speed_change_keeps_customer_paused_forwards_stopped_on_the_node() {
-    let w = World::new().await;
+async fn sync_with_a_speed_change_keeps_customer_paused_forwards_stopped_on_the_node(
+    version: PanelVersion,
+) {
+    let w = World::new(version).await;
     let due = Due::in_days(38);
     let svc = Opts::standard(&w).service(SERVICE_ID, &due);
     let f = w.provision_with_forwards(&svc).await;
@@ -561,9 +579,12 @@ async fn sync_with_a_speed_change_keeps_customer_paused_forwards_stopped_on_the_
 /// A panel user deleted by hand is re-created by sync; a suspended service must come back
 /// suspended: user status 0, its login refused, nothing of it running. (The panel deletes
 /// a user's forwards with it, so the re-created user starts without forwards.)
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn sync_re_creates_a_user_deleted_by_hand_and_keeps_a_suspended_service_suspended() {
-    let w = World::new().await;
+async fn sync_re_creates_a_user_deleted_by_hand_and_keeps_a_suspended_service_suspended(
+    version: PanelVersion,
+) {
+    let w = World::new(version).await;
     let due = Due::in_days(38);
     let svc = Opts::standard(&w).service(SERVICE_ID, &due);
     let f = w.provision_with_forwards(&svc).await;
@@ -638,9 +659,10 @@ async fn sync_re_creates_a_user_deleted_by_hand_and_keeps_a_suspended_service_su
 /// Tokens outlive their user (contract §2.2: the middleware never consults the database),
 /// so the engine's cached customer handle still acts as the deleted user after sync
 /// re-created it: the customer's forward calls must go to the new user.
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn customer_forwards_act_as_the_re_created_user_after_sync() {
-    let w = World::new().await;
+async fn customer_forwards_act_as_the_re_created_user_after_sync(version: PanelVersion) {
+    let w = World::new(version).await;
     let svc = Opts::standard(&w).service(SERVICE_ID, &Due::in_days(38));
     w.provision_with_forwards(&svc).await;
     w.admin
@@ -655,9 +677,10 @@ async fn customer_forwards_act_as_the_re_created_user_after_sync() {
     assert_eq!(w.forward_state(a), RUNNING);
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn change_password_changes_only_the_password() {
-    let w = World::new().await;
+async fn change_password_changes_only_the_password(version: PanelVersion) {
+    let w = World::new(version).await;
     let opts = Opts::standard(&w);
     let svc = opts.service(SERVICE_ID, &Due::in_days(38));
     w.engine.create(&svc).await.expect("create");
@@ -715,9 +738,10 @@ async fn change_password_changes_only_the_password() {
 /// Every operation that sends `user/update` records the expiry it pushed, so that the next
 /// one knows whether the panel's daily job may have disabled the bindings (§4.4). Each
 /// step here moves the due date, so a missing update of the record shows.
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn every_user_update_records_the_expiry_it_pushed() {
-    let w = World::new().await;
+async fn every_user_update_records_the_expiry_it_pushed(version: PanelVersion) {
+    let w = World::new(version).await;
     let mut opts = Opts::standard(&w);
     opts.terminate = "disable".into();
     let check = |w: &World, step: &str, due: &Due| {
@@ -771,9 +795,10 @@ async fn every_user_update_records_the_expiry_it_pushed() {
 /// whole user, so the record must follow: otherwise, once the earlier expiry has passed
 /// and the daily job disabled the bindings, renew compares against the stale later expiry,
 /// skips the re-assign and leaves the bindings disabled.
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn change_package_records_the_expiry_it_pushed() {
-    let w = World::new().await;
+async fn change_package_records_the_expiry_it_pushed(version: PanelVersion) {
+    let w = World::new(version).await;
     let opts = Opts::standard(&w);
     w.engine
         .create(&opts.service(SERVICE_ID, &Due::in_days(38)))
@@ -800,9 +825,10 @@ async fn change_package_records_the_expiry_it_pushed() {
 
 /// The same for change_password, which sends every user field too and must save the
 /// record with the expiry it pushed.
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn change_password_records_the_expiry_it_pushed() {
-    let w = World::new().await;
+async fn change_password_records_the_expiry_it_pushed(version: PanelVersion) {
+    let w = World::new(version).await;
     let opts = Opts::standard(&w);
     w.engine
         .create(&opts.service(SERVICE_ID, &Due::in_days(38)))
@@ -828,9 +854,10 @@ async fn change_password_records_the_expiry_it_pushed() {
     assert_eq!(w.binding_statuses(uid), vec![1, 1]);
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn reset_traffic_zeroes_counters_and_resumes_quota_paused_forwards() {
-    let w = World::new().await;
+async fn reset_traffic_zeroes_counters_and_resumes_quota_paused_forwards(version: PanelVersion) {
+    let w = World::new(version).await;
     let mut opts = Opts::standard(&w);
     opts.quota = "1".into();
     let svc = opts.service(SERVICE_ID, &Due::in_days(38));
@@ -876,9 +903,10 @@ async fn reset_traffic_zeroes_counters_and_resumes_quota_paused_forwards() {
     assert_eq!(w.forward(f.a).unwrap()["status"], 1, "under quota again");
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn terminate_deletes_forwards_before_the_user_and_is_idempotent() {
-    let w = World::new().await;
+async fn terminate_deletes_forwards_before_the_user_and_is_idempotent(version: PanelVersion) {
+    let w = World::new(version).await;
     let svc = Opts::standard(&w).service(SERVICE_ID, &Due::in_days(38));
     let f = w.provision_with_forwards(&svc).await;
     let uid = user_id(&w);
@@ -922,9 +950,10 @@ async fn terminate_deletes_forwards_before_the_user_and_is_idempotent() {
     assert!(w.call_paths().is_empty(), "{:?}", w.call_paths());
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn terminate_treats_a_user_deleted_by_hand_as_already_gone() {
-    let w = World::new().await;
+async fn terminate_treats_a_user_deleted_by_hand_as_already_gone(version: PanelVersion) {
+    let w = World::new(version).await;
     let svc = Opts::standard(&w).service(SERVICE_ID, &Due::in_days(38));
     w.engine.create(&svc).await.expect("create");
     w.admin
@@ -936,9 +965,10 @@ async fn terminate_treats_a_user_deleted_by_hand_as_already_gone() {
     assert_eq!(w.record(SERVICE_ID), ServiceRecord::default());
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn terminate_in_disable_mode_keeps_a_disabled_user() {
-    let w = World::new().await;
+async fn terminate_in_disable_mode_keeps_a_disabled_user(version: PanelVersion) {
+    let w = World::new(version).await;
     let mut opts = Opts::standard(&w);
     opts.terminate = "disable".into();
     let due = Due::in_days(38);
@@ -971,9 +1001,10 @@ async fn terminate_in_disable_mode_keeps_a_disabled_user() {
     );
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn operations_on_an_unprovisioned_service_send_nothing() {
-    let w = World::new().await;
+async fn operations_on_an_unprovisioned_service_send_nothing(version: PanelVersion) {
+    let w = World::new(version).await;
     let svc = Opts::standard(&w).service(SERVICE_ID, &Due::in_days(38));
     assert!(w.engine.suspend(&svc).await.is_err());
     assert!(w.engine.unsuspend(&svc).await.is_err());

@@ -2,13 +2,17 @@
 
 mod common;
 
+use flvx_api::PanelVersion;
+use test_case::test_matrix;
+
 use common::{Due, Opts, SERVICE_ID, World};
 use flvx_api::endpoints;
 use flvx_provision::{Plan, PlanInput};
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn create_binds_the_plan_tunnels_and_the_group_members() {
-    let w = World::new().await;
+async fn create_binds_the_plan_tunnels_and_the_group_members(version: PanelVersion) {
+    let w = World::new(version).await;
     let group = w.panel.add_tunnel_group_with("Asia", &[w.t2, w.t3]);
     let mut opts = Opts::standard(&w);
     opts.tunnels = w.t1.to_string();

@@ -2,6 +2,9 @@
 
 mod common;
 
+use flvx_api::PanelVersion;
+use test_case::test_matrix;
+
 use common::{DAY_MS, World};
 use flvx_api::endpoints;
 use flvx_api::ids::{ForwardId, UserId};
@@ -35,9 +38,10 @@ fn traffic_of(service: u64) -> Option<(u64, u64)> {
     }
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn usage_of_a_thousand_services_takes_one_call() {
-    let w = World::new().await;
+async fn usage_of_a_thousand_services_takes_one_call(version: PanelVersion) {
+    let w = World::new(version).await;
     let exp = EpochMs(w.panel.now_ms() + 60 * DAY_MS);
     for service in 1..=SERVICES {
         let user = NewUser {
@@ -150,9 +154,10 @@ async fn usage_of_a_thousand_services_takes_one_call() {
     assert_eq!(by_service[&1_000].usage_mb(), 1_111_111_110 / MB);
 }
 
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
-async fn usage_of_no_provisioned_service_sends_nothing() {
-    let w = World::new().await;
+async fn usage_of_no_provisioned_service_sends_nothing(version: PanelVersion) {
+    let w = World::new(version).await;
     let result = usage(w.engine.api().as_ref(), w.store.as_ref(), &[1, 2, 3])
         .await
         .expect("usage");

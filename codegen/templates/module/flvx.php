@@ -37,6 +37,18 @@ require_once __DIR__ . '/lib/FlvxTokenCache.php';
 require_once __DIR__ . '/lib/FlvxApiClient.php';
 require_once __DIR__ . '/lib/FlvxStore.php';
 require_once __DIR__ . '/lib/FlvxViews.php';
+require_once __DIR__ . '/lib/FlvxService.php';
+// The engine, one file per operation as in the Rust engine/ folder (traits of FlvxEngine).
+require_once __DIR__ . '/lib/engine/batch.php';
+require_once __DIR__ . '/lib/engine/create.php';
+require_once __DIR__ . '/lib/engine/customer.php';
+require_once __DIR__ . '/lib/engine/package.php';
+require_once __DIR__ . '/lib/engine/repush.php';
+require_once __DIR__ . '/lib/engine/suspend.php';
+require_once __DIR__ . '/lib/engine/terminate.php';
+require_once __DIR__ . '/lib/engine/traffic.php';
+require_once __DIR__ . '/lib/engine/usage.php';
+require_once __DIR__ . '/lib/engine/views.php';
 require_once __DIR__ . '/lib/FlvxEngine.php';
 require_once __DIR__ . '/lib/FlvxMetricProvider.php';
 
@@ -132,8 +144,10 @@ function flvx_LoadUserGroups(array $params)
 }
 
 /**
- * Test Connection: reachability, login, admin role, captcha, and at least one tunnel;
- * each failure says what to fix.
+ * Test Connection: reachability, login (with the billing-module header that passes the
+ * captcha on FLVX 3.0), admin role, panel version, licence, at least one tunnel, and no
+ * product setting options the panel's version lacks; each failure says what to fix. A
+ * success is reported in the module log.
  */
 function flvx_TestConnection(array $params)
 {
@@ -152,42 +166,64 @@ function flvx_TestConnection(array $params)
             // Admin-only: proves the login and the admin role at once.
             $api->call('user_list');
         } catch (FlvxApiException $e) {
-            switch ($e->getKind()) {
-                case FlvxApiException::LOGIN:
-                    $hint = $e->getMessage() . '. Check the Username and Password of this server: they must be'
-                        . ' the FLVX panel admin login.';
-                    break;
-                case FlvxApiException::UNAUTHORIZED:
-                    $hint = $e->getMessage() . ($usesToken
-                        ? '. The token in Access Hash was refused: issue a new admin token, or clear Access Hash'
-                            . ' to log in with the username and password.'
-                        : '.');
-                    break;
-                case FlvxApiException::FORBIDDEN:
-                    $hint = 'The account is not the FLVX panel admin (user/list answered 403): ' . $e->getMessage()
-                        . '. Use the admin account (role 0) or an admin token.';
-                    break;
-                case FlvxApiException::CAPTCHA:
-                    $hint = $e->getMessage() . '.';
-                    break;
-                default:
-                    $hint = 'The FLVX panel answered, but listing users failed: ' . $e->getMessage() . '.';
+            return array('success' => false, 'error' => flvx_loginFailureHint($e, $usesToken));
+        }
+        $version = $api->panelVersion();
+        try {
+            $tunnels = $api->call('tunnel_list');
+        } catch (FlvxApiException $e) {
+            if ($e->getKind() === FlvxApiException::LICENCE) {
+                return array('success' => false, 'error' => FlvxLang::text('test_licence_inactive'));
             }
-            return array('success' => false, 'error' => $hint);
+            throw $e;
         }
-        if (!$usesToken && is_numeric($captcha) && (int) $captcha !== 0) {
-            return array('success' => false, 'error' => 'The FLVX panel requires a captcha to log in (captcha/check'
-                . ' answered 1), which the module cannot solve: the next login will fail. Disable captcha on the'
-                . ' panel (config captcha_enabled=false), or put a pre-issued admin token in the Access Hash field.');
-        }
-        $tunnels = $api->call('tunnel_list');
         if (!is_array($tunnels) || count($tunnels) === 0) {
             return array('success' => false, 'error' => 'Connected and logged in, but the FLVX panel has no tunnels:'
                 . ' create at least one tunnel in the panel before selling services.');
         }
+        $needing = $version === FlvxConstants::VERSION_3_0 ? array() : FlvxOptions::productsNeedingVersion3();
+        if (!empty($needing)) {
+            return array('success' => false, 'error' => FlvxLang::text('test_products_need_newer_panel', array(
+                'version' => $version,
+                'products' => implode(', ', $needing),
+            )));
+        }
+        $captchaState = 'captcha_off';
+        if (is_numeric($captcha) && (int) $captcha !== 0) {
+            $captchaState = $usesToken ? 'captcha_token_used' : 'captcha_passed_by_header';
+        }
+        $report = FlvxLang::text('test_report', array('version' => $version, 'captcha' => FlvxLang::text($captchaState)));
+        if (function_exists('logModuleCall')) {
+            logModuleCall('flvx', 'TestConnection', $where, $report, '', array());
+        }
         return array('success' => true, 'error' => '');
     } catch (\Throwable $e) {
         return array('success' => false, 'error' => FlvxEngine::failureMessage('TestConnection', $params, $e));
+    }
+}
+
+/**
+ * What to fix when the admin login failed, by the kind of refusal.
+ */
+function flvx_loginFailureHint(FlvxApiException $e, bool $usesToken): string
+{
+    switch ($e->getKind()) {
+        case FlvxApiException::LOGIN:
+            return $e->getMessage() . '. Check the Username and Password of this server: they must be'
+                . ' the FLVX panel admin login.';
+        case FlvxApiException::UNAUTHORIZED:
+            return $e->getMessage() . ($usesToken
+                ? '. The token in Access Hash was refused: issue a new admin token, or clear Access Hash'
+                    . ' to log in with the username and password.'
+                : '.');
+        case FlvxApiException::FORBIDDEN:
+            return 'The account is not the FLVX panel admin (user/list answered 403): ' . $e->getMessage()
+                . '. Use the admin account (role 0) or an admin token.';
+        case FlvxApiException::CAPTCHA:
+            // The login carried the billing-module header, so this panel predates it.
+            return FlvxLang::text('test_captcha_blocked');
+        default:
+            return 'The FLVX panel answered, but listing users failed: ' . $e->getMessage() . '.';
     }
 }
 

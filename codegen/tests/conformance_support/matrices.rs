@@ -6,6 +6,7 @@ use super::model::{ServiceSpec, Step};
 use super::outcome::{NOT_CATALOGUE, Outcome};
 use super::pair::{HOSTILE, Pair, default_tunnels, escaping_problem, system_now};
 use super::php::SMARTIES;
+use flvx_api::PanelVersion;
 use flvx_provision::ServiceRecord;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
@@ -272,8 +273,9 @@ async fn setup(pair: &mut Pair, steps: &[Step]) -> Result<Value, String> {
     Ok(hosting)
 }
 
-async fn clean_run(f: &Function, now: i64) -> Result<Clean, String> {
+async fn clean_run(f: &Function, now: i64, version: PanelVersion) -> Result<Clean, String> {
     let mut pair = Pair::fake_at(
+        version,
         &format!("fault-clean-{}", slug(f.name)),
         &default_tunnels(),
         std::slice::from_ref(&f.service),
@@ -325,6 +327,7 @@ async fn fault_case(
     after: Option<usize>,
     clean: &Clean,
     now: i64,
+    version: PanelVersion,
 ) -> Result<String, String> {
     let name = format!(
         "fault-{}-{kind}-{}",
@@ -332,6 +335,7 @@ async fn fault_case(
         after.map_or("all".into(), |n| n.to_string())
     );
     let mut pair = Pair::fake_at(
+        version,
         &name,
         &default_tunnels(),
         std::slice::from_ref(&f.service),
@@ -440,14 +444,15 @@ async fn fault_case(
 
 /// Every lifecycle function × every fault kind, at every panel call the function makes
 /// (one case for `down`, which fails every call).
-pub async fn fault_matrix() -> Tally {
+pub async fn fault_matrix(version: PanelVersion) -> Tally {
     let now = system_now();
     let limit = Arc::new(Semaphore::new(6));
     let mut tally = Tally::new("faults");
+    let line = version.label();
     let mut handles = Vec::new();
     for f in functions() {
         let f = Arc::new(f);
-        let clean = match clean_run(&f, now).await {
+        let clean = match clean_run(&f, now, version).await {
             Ok(clean) => Arc::new(clean),
             Err(e) => {
                 tally.record(&format!("{} clean run", f.name), Err(e));
@@ -470,7 +475,7 @@ pub async fn fault_matrix() -> Tally {
             for after in positions {
                 let (f, clean, limit) = (f.clone(), clean.clone(), limit.clone());
                 let label = format!(
-                    "{} × {kind} at {}",
+                    "FLVX {line}: {} × {kind} at {}",
                     f.name,
                     after.map_or("every call".into(), |n| format!("call {}", n + 1))
                 );
@@ -478,7 +483,7 @@ pub async fn fault_matrix() -> Tally {
                     label,
                     tokio::spawn(async move {
                         let _permit = limit.acquire().await.expect("open");
-                        fault_case(&f, kind, after, &clean, now).await
+                        fault_case(&f, kind, after, &clean, now, version).await
                     }),
                 ));
             }
@@ -814,7 +819,7 @@ async fn bad_case(pair: &mut Pair, case: &Bad) -> Result<(), String> {
 
 /// Bad input: every kind of bad option, date, form field, forward id and password, and
 /// missing server settings, on every function that takes it: a clear message and no call.
-pub async fn bad_input_matrix() -> Tally {
+pub async fn bad_input_matrix(version: PanelVersion) -> Tally {
     let cases = bad_cases();
     let chunks = 4;
     let per = cases.len().div_ceil(chunks);
@@ -824,8 +829,13 @@ pub async fn bad_input_matrix() -> Tally {
         handles.push(tokio::spawn(async move {
             let mut tally = Tally::new("bad input");
             let services = [service(42, &[], "+30d"), service(43, &[], "+30d")];
-            let mut pair =
-                Pair::fake(&format!("bad-input-{n}"), &default_tunnels(), &services).await;
+            let mut pair = Pair::fake(
+                version,
+                &format!("bad-input-{n}"),
+                &default_tunnels(),
+                &services,
+            )
+            .await;
             pair.render = false;
             if let Err(e) = setup(&mut pair, &[act("CreateAccount"), add("a", "t1")]).await {
                 tally.record("setup", Err(e));
@@ -911,13 +921,14 @@ fn secret_lifecycle(with_token: bool) -> Vec<Step> {
     steps
 }
 
-async fn secrets_case(tally: &mut Tally, with_token: bool) {
+async fn secrets_case(tally: &mut Tally, with_token: bool, version: PanelVersion) {
     let label = if with_token {
         "access hash"
     } else {
         "password login"
     };
     let mut pair = Pair::fake(
+        version,
         &format!("secrets-{}", slug(label)),
         &default_tunnels(),
         &[service(42, &[], "+30d")],
@@ -1020,9 +1031,15 @@ async fn secrets_case(tally: &mut Tally, with_token: bool) {
     );
 }
 
-async fn escaping_case(tally: &mut Tally) {
+async fn escaping_case(tally: &mut Tally, version: PanelVersion) {
     let tunnels = vec![HOSTILE.to_owned(), "SG-1".into(), "JP-1".into()];
-    let mut pair = Pair::fake("security-escaping", &tunnels, &[service(42, &[], "+30d")]).await;
+    let mut pair = Pair::fake(
+        version,
+        "security-escaping",
+        &tunnels,
+        &[service(42, &[], "+30d")],
+    )
+    .await;
     let steps = vec![
         act("CreateAccount"),
         add(HOSTILE, "t1"),
@@ -1101,8 +1118,9 @@ async fn escaping_case(tally: &mut Tally) {
     );
 }
 
-async fn adoption_case(tally: &mut Tally) {
+async fn adoption_case(tally: &mut Tally, version: PanelVersion) {
     let mut pair = Pair::fake(
+        version,
         "security-adoption",
         &default_tunnels(),
         &[service(42, &[], "+30d"), service(43, &[], "+30d")],
@@ -1212,17 +1230,17 @@ async fn adoption_case(tally: &mut Tally) {
 
 /// Secrets never reach the module log; hostile names render escaped; other users are
 /// never adopted.
-pub async fn security_matrix() -> Tally {
+pub async fn security_matrix(version: PanelVersion) -> Tally {
     let mut tally = Tally::new("security");
     let mut a = Tally::new("security");
     let mut b = Tally::new("security");
     let mut c = Tally::new("security");
     let mut d = Tally::new("security");
     tokio::join!(
-        secrets_case(&mut a, false),
-        secrets_case(&mut b, true),
-        escaping_case(&mut c),
-        adoption_case(&mut d),
+        secrets_case(&mut a, false, version),
+        secrets_case(&mut b, true, version),
+        escaping_case(&mut c, version),
+        adoption_case(&mut d, version),
     );
     for t in [a, b, c, d] {
         tally.absorb(t);
@@ -1233,9 +1251,10 @@ pub async fn security_matrix() -> Tally {
 /// The module functions that only exist in WHMCS (no engine counterpart), run for real on
 /// a provisioned service: each answers in the WHMCS shape with no PHP diagnostic and no
 /// uncaught exception.
-pub async fn admin_functions() -> Tally {
+pub async fn admin_functions(version: PanelVersion) -> Tally {
     let mut tally = Tally::new("WHMCS-only functions");
     let mut pair = Pair::fake(
+        version,
         "admin-functions",
         &default_tunnels(),
         &[service(42, &[], "+30d")],

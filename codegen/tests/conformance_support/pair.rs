@@ -6,6 +6,7 @@ use super::model::{DAY_MS, Ids, Scenario, ServiceSpec, Step, Whmcs};
 use super::outcome::{self, Outcome};
 use super::php::{PhpAnswer, PhpSide, SMARTIES};
 use super::rust_side::{Call, RustAnswer, RustSide};
+use flvx_api::PanelVersion;
 use flvx_api::endpoints::USER_LOGIN;
 use flvx_api::ids::{ForwardId, UserId};
 use flvx_api::models::NewUser;
@@ -180,20 +181,29 @@ pub fn system_now() -> i64 {
 }
 
 impl Pair {
-    /// Two fresh fake panels seeded alike, the engine and a fresh WHMCS database.
-    pub async fn fake(name: &str, tunnels: &[String], services: &[ServiceSpec]) -> Pair {
-        Pair::fake_at(name, tunnels, services, system_now()).await
+    /// Two fresh fake panels of one FLVX line seeded alike, the engine and a fresh WHMCS
+    /// database.
+    pub async fn fake(
+        version: PanelVersion,
+        name: &str,
+        tunnels: &[String],
+        services: &[ServiceSpec],
+    ) -> Pair {
+        Pair::fake_at(version, name, tunnels, services, system_now()).await
     }
 
     /// [`Pair::fake`] with "now" pinned at `now` (runs that must end in the same state).
     pub async fn fake_at(
+        version: PanelVersion,
         name: &str,
         tunnels: &[String],
         services: &[ServiceSpec],
         now: i64,
     ) -> Pair {
-        let rust_panel = FakePanel::start().await;
-        let php_panel = FakePanel::start().await;
+        let rust_panel = FakePanel::start_version(version).await;
+        let php_panel = FakePanel::start_version(version).await;
+        // One temporary WHMCS per runtime and line: runs on both lines go on at once.
+        let name = &format!("{name}-v{}", version.label());
         let rust_ids = seed(&rust_panel, tunnels);
         let php_ids = seed(&php_panel, tunnels);
         let (user, password) = (FakePanel::ADMIN_USER, FakePanel::ADMIN_PASSWORD);

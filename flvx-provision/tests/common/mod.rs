@@ -8,7 +8,7 @@ use flvx_api::endpoints;
 use flvx_api::ids::{ForwardId, SpeedLimitId, TunnelId, UserId};
 use flvx_api::testkit::{FakePanel, JournalEntry};
 use flvx_api::units::{EpochMs, Mbps};
-use flvx_api::{Credentials, FlvxApi, FlvxClient};
+use flvx_api::{Credentials, FlvxApi, FlvxClient, PanelVersion};
 use flvx_provision::dates::Date;
 use flvx_provision::engine::ForwardRequest;
 use flvx_provision::{Engine, MemoryStore, Plan, PlanInput, Service, ServiceRecord, ServiceStore};
@@ -29,9 +29,10 @@ pub const USERNAME: &str = "flvx42";
 /// The service password WHMCS generated.
 pub const PASSWORD: &str = "Cust0mer-pw";
 
-/// A fresh fake panel with three tunnels and two speed limits, an admin client, a store
-/// and an engine.
+/// A fresh fake panel of one FLVX line with three tunnels and two speed limits, an admin
+/// client, a store and an engine.
 pub struct World {
+    pub version: PanelVersion,
     pub panel: FakePanel,
     pub admin: Arc<FlvxClient>,
     pub store: Arc<MemoryStore>,
@@ -44,8 +45,8 @@ pub struct World {
 }
 
 impl World {
-    pub async fn new() -> World {
-        let panel = FakePanel::start().await;
+    pub async fn new(version: PanelVersion) -> World {
+        let panel = FakePanel::start_version(version).await;
         let t1 = panel.add_tunnel("HK-1");
         let t2 = panel.add_tunnel("SG-1");
         let t3 = panel.add_tunnel("JP-1");
@@ -60,6 +61,7 @@ impl World {
         let api: Arc<dyn FlvxApi> = admin.clone();
         let engine = Engine::new(api, store.clone());
         World {
+            version,
             panel,
             admin,
             store,

@@ -286,6 +286,66 @@ final class FlvxOptions
         return $plan;
     }
 
+    /**
+     * The English label of the first option this plan sets that needs FLVX 3.0, or null
+     * (mirrors Plan::needs_v3).
+     *
+     * @return string|null
+     */
+    public static function needsVersion3(array $plan)
+    {
+        $checks = array(
+            'max_connections' => $plan['max_connections'] !== null,
+            'daily_quota' => $plan['daily_quota'] !== null,
+            'monthly_quota' => $plan['monthly_quota'] !== null,
+            'forward_traffic_reset' => $plan['forward_traffic_reset'] === 'yes',
+        );
+        foreach ($checks as $key => $set) {
+            if ($set) {
+                return self::labelOf($key);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * FLVX products whose settings need FLVX 3.0, as "#id name (option)".
+     *
+     * @return string[]
+     */
+    public static function productsNeedingVersion3(): array
+    {
+        $found = array();
+        $products = \WHMCS\Database\Capsule::table('tblproducts')->where('servertype', 'flvx')->get();
+        foreach ($products as $product) {
+            $params = array();
+            for ($i = 1; $i <= count(self::OPTIONS); $i++) {
+                $key = 'configoption' . $i;
+                $params[$key] = isset($product->$key) ? (string) $product->$key : '';
+            }
+            try {
+                $label = self::needsVersion3(self::parsePlan($params));
+            } catch (FlvxProvisionException $e) {
+                continue;
+            }
+            if ($label !== null) {
+                $found[] = '#' . $product->id . ' ' . $product->name . ' (' . $label . ')';
+            }
+        }
+        return $found;
+    }
+
+    /** The English label of option `$key`. */
+    public static function labelOf(string $key): string
+    {
+        foreach (self::OPTIONS as $option) {
+            if ($option['key'] === $key) {
+                return $option['label'];
+            }
+        }
+        return '';
+    }
+
     /** A configurable option of the same name, else the module setting, else the default. */
     private static function rawValue(array $params, array $overrides, array $option, int $position): string
     {

@@ -1,0 +1,204 @@
+<?php
+
+namespace WHMCS\Module\Server\Flvx;
+
+if (!defined('WHMCS')) {
+    die('This file cannot be accessed directly');
+}
+
+/**
+ * The customer's own forwards, acting as the customer (engine/customer.rs).
+ * Used by FlvxEngine, whose fields and helpers it relies on.
+ */
+trait FlvxEngineCustomer
+{
+    /**
+     * The customer's forwards. Calls (as the customer): `forward/list`.
+     */
+    public function forwards(FlvxService $service): array
+    {
+        $this->provisioned($service->id);
+        $customer = $this->customer($service);
+        return $this->listCall($customer, 'forward_list', array(), 'action_forwards', array('id', 'tunnelId'));
+    }
+
+    /**
+     * Adds a forward after checking the input, the tunnel and the forward limit. Calls
+     * (as the customer): `forward/list`, `forward/create`, `forward/list` (the new id).
+     *
+     * @param array $request from forwardRequest(): tunnel, name, target, port (int|null)
+     */
+    public function addForward(FlvxService $service, array $request): array
+    {
+        $action = 'action_forwards';
+        self::checkRequest($request);
+        $record = $this->provisioned($service->id);
+        if ($record['suspended']) {
+            throw new FlvxProvisionException('service_suspended');
+        }
+        $tunnel = (int) $request['tunnel'];
+        if (!array_key_exists($tunnel, $record['bindings'])) {
+            throw new FlvxProvisionException('tunnel_not_in_plan', array('tunnel' => (string) $tunnel));
+        }
+        $customer = $this->customer($service);
+        $count = count($this->listCall($customer, 'forward_list', array(), $action, array('id', 'tunnelId')));
+        $max = $service->number('max_forwards');
+        if ($count >= $max) {
+            throw new FlvxProvisionException(
+                'forward_limit',
+                array('count' => (string) $count, 'max' => (string) $max)
+            );
+        }
+        $body = array(
+            'tunnelId' => $tunnel,
+            'name' => self::trimUnicode((string) $request['name']),
+            'remoteAddr' => self::trimUnicode((string) $request['target']),
+        );
+        if ($request['port'] !== null) {
+            $body['inPort'] = (int) $request['port'];
+        }
+        $this->call($customer, 'forward_create', $body, $action);
+        $newest = null;
+        foreach ($this->listCall($customer, 'forward_list', array(), $action, array('id', 'tunnelId')) as $forward) {
+            $name = isset($forward['name']) && is_scalar($forward['name']) ? (string) $forward['name'] : '';
+            if ($name === $body['name'] && (int) $forward['tunnelId'] === $tunnel) {
+                if ($newest === null || (int) $forward['id'] > (int) $newest['id']) {
+                    $newest = $forward;
+                }
+            }
+        }
+        if ($newest === null) {
+            throw self::panelErrorText(
+                $action,
+                'forward ' . self::quoted($body['name']) . ' just created was not found on the panel'
+            );
+        }
+        return $newest;
+    }
+
+    /**
+     * Deletes one of the customer's forwards. Calls (as the customer): `forward/delete`.
+     */
+    public function deleteForward(FlvxService $service, int $forward): void
+    {
+        $record = $this->provisioned($service->id);
+        $this->customerCall($service, 'forward_delete', $forward);
+        $record['customer_paused'] = self::withoutId($record['customer_paused'], $forward);
+        $record['suspended_forwards'] = self::withoutId($record['suspended_forwards'], $forward);
+        $this->store->save($service->id, $record);
+    }
+
+    /**
+     * Pauses one of the customer's forwards and remembers that the customer chose to, so
+     * renewals do not resume it. Calls (as the customer): `forward/pause`.
+     */
+    public function pauseForward(FlvxService $service, int $forward): void
+    {
+        $record = $this->provisioned($service->id);
+        $this->customerCall($service, 'forward_pause', $forward);
+        if (!in_array($forward, $record['customer_paused'], true)) {
+            $record['customer_paused'][] = $forward;
+        }
+        $this->store->save($service->id, $record);
+    }
+
+    /**
+     * Resumes one of the customer's forwards; refused while the service is suspended.
+     * Calls (as the customer): `forward/resume`.
+     */
+    public function resumeForward(FlvxService $service, int $forward): void
+    {
+        $record = $this->provisioned($service->id);
+        if ($record['suspended']) {
+            throw new FlvxProvisionException('service_suspended');
+        }
+        $this->customerCall($service, 'forward_resume', $forward);
+        $record['customer_paused'] = self::withoutId($record['customer_paused'], $forward);
+        $this->store->save($service->id, $record);
+    }
+
+    /**
+     * `forward/delete|pause|resume` as the customer; "does not exist" (which the panel
+     * also says for another user's forward) becomes `forward_not_found`.
+     */
+    private function customerCall(FlvxService $service, string $endpoint, int $forward): void
+    {
+        $customer = $this->customer($service);
+        try {
+            $customer->call($endpoint, array('id' => $forward));
+        } catch (FlvxApiException $e) {
+            if ($e->isNotFound()) {
+                throw new FlvxProvisionException('forward_not_found', array('forward' => (string) $forward), $e);
+            }
+            throw self::panelError('action_forwards', $e);
+        }
+    }
+
+    /**
+     * A forward request from form input (strings), with the port parsed: empty means
+     * "any", otherwise a whole number 0-65535 (0 is then refused by checkRequest()).
+     */
+    public static function forwardRequest(array $input): array
+    {
+        $text = function ($key) use ($input) {
+            return isset($input[$key]) && is_string($input[$key]) ? $input[$key] : '';
+        };
+        $tunnel = trim($text('tunnel_id'));
+        $port = trim($text('port'));
+        $parsedPort = null;
+        if ($port !== '') {
+            if (!ctype_digit($port) || strlen(ltrim($port, '0')) > 5 || (int) $port > 65535) {
+                throw new FlvxProvisionException('invalid_forward', array(
+                    'field' => 'port',
+                    'reason' => '1 to 65535, or empty for any',
+                ));
+            }
+            $parsedPort = (int) $port;
+        }
+        return array(
+            'tunnel' => (ctype_digit($tunnel) && strlen($tunnel) <= 18) ? (int) $tunnel : 0,
+            'name' => $text('name'),
+            'target' => $text('target'),
+            'port' => $parsedPort,
+        );
+    }
+
+    /**
+     * The same checks as the Rust `check_request`: a name of 1 to 100 characters, targets
+     * `host:port[,host:port...]`, and no port 0.
+     */
+    public static function checkRequest(array $request): void
+    {
+        $name = self::trimUnicode(isset($request['name']) ? (string) $request['name'] : '');
+        $length = preg_match_all('/./su', $name);
+        if ($name === '' || $length === false || $length > 100) {
+            throw new FlvxProvisionException(
+                'invalid_forward',
+                array('field' => 'name', 'reason' => '1 to 100 characters')
+            );
+        }
+        $badTarget = array('field' => 'target', 'reason' => 'host:port, such as 198.51.100.7:443');
+        foreach (explode(',', isset($request['target']) ? (string) $request['target'] : '') as $target) {
+            $target = self::trimUnicode($target);
+            $colon = strrpos($target, ':');
+            if ($colon === false) {
+                throw new FlvxProvisionException('invalid_forward', $badTarget);
+            }
+            $host = substr($target, 0, $colon);
+            $port = (string) substr($target, $colon + 1);
+            $digits = ltrim(strpos($port, '+') === 0 ? substr($port, 1) : $port, '0');
+            $portOk = preg_match('/^\+?[0-9]+$/', $port) === 1 && strlen($digits) <= 5
+                && (int) $digits > 0 && (int) $digits <= 65535;
+            $blank = preg_match('/[\s\p{Z}\x{85}]/u', $host);
+            if ($host === '' || !$portOk || $blank !== 0) {
+                throw new FlvxProvisionException('invalid_forward', $badTarget);
+            }
+        }
+        if (array_key_exists('port', $request) && $request['port'] !== null && (int) $request['port'] === 0) {
+            throw new FlvxProvisionException('invalid_forward', array(
+                'field' => 'port',
+                'reason' => '1 to 65535, or empty for any',
+            ));
+        }
+    }
+}

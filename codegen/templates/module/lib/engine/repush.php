@@ -1,0 +1,60 @@
+<?php
+
+namespace WHMCS\Module\Server\Flvx;
+
+if (!defined('WHMCS')) {
+    die('This file cannot be accessed directly');
+}
+
+/**
+ * Re-enabling bindings after an expiry, and the re-pause a binding write needs on FLVX 2.1 (engine/repush.rs).
+ * Used by FlvxEngine, whose fields and helpers it relies on.
+ */
+trait FlvxEngineRepush
+{
+    /**
+     * Writes every stored binding with status 1: the only way to undo the daily expiry
+     * job's binding disable. One `tunnel/user/assign` per binding.
+     *
+     * @return int[] the re-pushed tunnels
+     */
+    private function reenableBindings(FlvxService $service, array $record, int $user, string $action): array
+    {
+        $tunnels = array_map('intval', array_keys($record['bindings']));
+        foreach ($tunnels as $tunnel) {
+            $this->call($this->api, 'binding_assign', $this->desiredBinding($service, $user, $tunnel), $action);
+        }
+        return $tunnels;
+    }
+
+    /**
+     * Pauses again, on the node, every forward the panel shows as paused on `$tunnels`
+     * (a binding write re-pushed and so restarted them). Calls: `forward/list`, and
+     * `forward/batch-pause` when any is paused there.
+     *
+     * @param int[] $tunnels
+     */
+    private function repause(int $user, array $tunnels, string $action): void
+    {
+        if (count($tunnels) === 0) {
+            return;
+        }
+        $paused = array();
+        foreach ($this->forwardsOf($user, $action) as $forward) {
+            if (!self::isRunning($forward) && in_array((int) $forward['tunnelId'], $tunnels, true)) {
+                $paused[] = (int) $forward['id'];
+            }
+        }
+        $outcome = $this->batch($user, $paused, self::PAUSE, $action);
+        $this->throwIfFailed($outcome, self::PAUSE);
+    }
+
+    /**
+     * Whether the expiry last pushed to the panel has passed, so the daily job may have
+     * disabled the bindings.
+     */
+    private static function expiryPassed(array $record, FlvxService $service): bool
+    {
+        return $record['pushed_expiry'] !== null && (int) $record['pushed_expiry'] <= $service->nowMs;
+    }
+}
