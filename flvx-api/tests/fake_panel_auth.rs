@@ -8,7 +8,8 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use flvx_api::endpoints::{self as ep, AuthLevel};
 use flvx_api::testkit::FakePanel;
-use helpers::{Api, err, ok, ok_empty, setup};
+use flvx_api::version::PanelVersion;
+use helpers::{Api, err, ok, ok_empty, setup, setup_version};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -72,7 +73,20 @@ async fn missing_blank_bearer_and_unknown_tokens() {
 
 #[tokio::test]
 async fn customers_get_403_on_every_admin_endpoint_and_pass_user_endpoints() {
-    let (panel, api, admin) = setup().await;
+    for version in PanelVersion::ALL {
+        customers_get_403_on_every_admin_endpoint_on(version).await;
+    }
+}
+
+/// The endpoints 3.0 added.
+const V3_ONLY: [&str; 3] = [
+    ep::USER_QUOTA_RESET.path,
+    ep::FORWARD_RESET_FLOW.path,
+    ep::PUBLIC_CONFIG_GET.path,
+];
+
+async fn customers_get_403_on_every_admin_endpoint_on(version: PanelVersion) {
+    let (panel, api, admin) = setup_version(version).await;
     let tunnel = panel.add_tunnel("T").0;
     let id = api.create_user(&admin, "carol", "pw", json!({})).await;
     ok(&api
@@ -85,6 +99,12 @@ async fn customers_get_403_on_every_admin_endpoint_and_pass_user_endpoints() {
     let carol = api.login("carol", "pw").await;
     let mut admin_only = 0;
     for endpoint in ep::ALL {
+        if version == PanelVersion::V2_1 && V3_ONLY.contains(&endpoint.path) {
+            // 2.1 has no such handler: Go's 404 once the token passed.
+            let response = api.send("POST", endpoint.path, Some(&carol), "{}").await;
+            assert_eq!(response.status().as_u16(), 404, "{}", endpoint.path);
+            continue;
+        }
         let envelope = api
             .post_raw(endpoint.path, Some(&carol), r#"{"id":1}"#)
             .await;

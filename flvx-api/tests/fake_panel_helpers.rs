@@ -5,6 +5,7 @@
 
 use flvx_api::endpoints::{self as ep, Endpoint};
 use flvx_api::testkit::FakePanel;
+use flvx_api::version::PanelVersion;
 use serde_json::{Value, json};
 
 /// A raw HTTP client for one fake panel.
@@ -152,7 +153,12 @@ pub fn err(envelope: &Value, code: i64, msg: &str) {
 
 /// A fresh panel, a client and an admin token.
 pub async fn setup() -> (FakePanel, Api, String) {
-    let panel = FakePanel::start().await;
+    setup_version(PanelVersion::V2_1).await
+}
+
+/// A fresh panel of this line, a client and an admin token.
+pub async fn setup_version(version: PanelVersion) -> (FakePanel, Api, String) {
+    let panel = FakePanel::start_version(version).await;
     let api = Api::new(&panel);
     let admin = api.admin().await;
     (panel, api, admin)
@@ -169,7 +175,12 @@ pub struct World {
 }
 
 pub async fn world() -> World {
-    let (panel, api, admin) = setup().await;
+    world_version(PanelVersion::V2_1).await
+}
+
+/// [`world`] on a panel of this line.
+pub async fn world_version(version: PanelVersion) -> World {
+    let (panel, api, admin) = setup_version(version).await;
     let tunnel = panel.add_tunnel("HK-SG").0;
     let alice = api.create_user(&admin, "alice", "secret", json!({})).await;
     ok(&api

@@ -57,6 +57,14 @@ fn days_in_month(year: i64, month: u32) -> u32 {
     }
 }
 
+/// The UTC `YYYYMMDD` and `YYYYMM` keys of `ms`, as the 3.0 quota windows name them
+/// (`userQuotaWindowKeys`).
+pub(crate) fn window_keys(ms: i64) -> (i64, i64) {
+    let (year, month, day) = civil_from_days(ms.div_euclid(DAY_MS));
+    let month_key = year * 100 + i64::from(month);
+    (month_key * 100 + i64::from(day), month_key)
+}
+
 /// The UTC day of the month of `ms`, and the last day of that month.
 pub(crate) fn day_and_last_day(ms: i64) -> (u32, u32) {
     let (year, month, day) = civil_from_days(ms.div_euclid(DAY_MS));
@@ -75,5 +83,6 @@ mod tests {
         assert_eq!(day_and_last_day(19_782 * DAY_MS + 5), (29, 29));
         // 2023-04-30
         assert_eq!(day_and_last_day(19_477 * DAY_MS), (30, 30));
+        assert_eq!(window_keys(19_782 * DAY_MS + 5), (20_240_229, 202_402));
     }
 }

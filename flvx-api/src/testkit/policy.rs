@@ -1,4 +1,5 @@
-//! Traffic accounting and enforcement (contract §4.1–§4.5, `flow_policy.go`, `jobs.go`).
+//! Traffic accounting and enforcement (contract §4.1–§4.5, delta §4.1–§4.4;
+//! `flow_policy.go`, `flow_upload_batch.go`, `jobs.go`).
 
 use super::clock::day_and_last_day;
 use super::state::State;
@@ -10,7 +11,8 @@ const GIB: i64 = BYTES_PER_GIB as i64;
 impl State {
     /// A node's traffic report for one forward (`processFlowItem`): scale by the tunnel,
     /// add to the forward, its owner and the binding named in the service, then enforce
-    /// when the service names a binding.
+    /// when the service names a binding. 3.0 first adds the bytes to the owner's quota
+    /// usage and applies the quota block (`applyFlowUploadBatch`).
     pub(crate) fn add_traffic(&mut self, forward_id: i64, up: u64, down: u64) {
         let Some(forward) = self.forwards.get(&forward_id) else {
             return;
@@ -34,11 +36,14 @@ impl State {
             add(&mut u.in_flow, in_flow);
             add(&mut u.out_flow, out_flow);
         }
+        if let Some(b) = self.bindings.get_mut(&binding_id) {
+            add(&mut b.in_flow, in_flow);
+            add(&mut b.out_flow, out_flow);
+        }
+        if self.profile.user_limits {
+            self.add_quota_usage(user_id, in_flow.wrapping_add(out_flow));
+        }
         if binding_id > 0 {
-            if let Some(b) = self.bindings.get_mut(&binding_id) {
-                add(&mut b.in_flow, in_flow);
-                add(&mut b.out_flow, out_flow);
-            }
             self.enforce(user_id, binding_id);
         }
     }
@@ -67,10 +72,14 @@ impl State {
     }
 
     /// `pauseForwardRecords` over the running (status 1) forwards selected: the node
-    /// command's errors are ignored, the DB status becomes 0 regardless.
-    fn pause_running(&mut self, select: impl Fn(&super::state::Forward) -> bool) {
+    /// command's errors are ignored, the DB status becomes 0 regardless. Returns their ids.
+    pub(crate) fn pause_running(
+        &mut self,
+        select: impl Fn(&super::state::Forward) -> bool,
+    ) -> Vec<i64> {
         let now = self.now();
         let online = self.nodes_online;
+        let mut paused = Vec::new();
         for f in self
             .forwards
             .values_mut()
@@ -81,13 +90,16 @@ impl State {
             }
             f.status = 0;
             f.updated_time = now;
+            paused.push(f.id);
         }
+        paused
     }
 
     /// The 00:00:05 job (`runResetAndExpiryJob`), run now: the monthly reset of users and
-    /// bindings whose reset day is today (or past the month's end on its last day), then
-    /// expiry of users (`role != 0`, status 1, `expTime < now`) and of bindings, each pausing
-    /// the affected running forwards and setting status 0.
+    /// bindings whose reset day is today (or past the month's end on its last day), on 3.0
+    /// the quota window roll and release, then expiry of users (`role != 0`, status 1,
+    /// `expTime < now`, and on 3.0 `expTime > 0`) and of bindings, each pausing the
+    /// affected running forwards and setting status 0. Nothing else is resumed.
     pub(crate) fn run_daily_job(&mut self) {
         let now = self.now();
         let (day, last_day) = day_and_last_day(now);
@@ -106,10 +118,16 @@ impl State {
             b.in_flow = 0;
             b.out_flow = 0;
         }
+        let v3 = self.profile.daily_job_v3;
+        if v3 {
+            self.roll_quota_windows();
+        }
+        // 2.1 expires `expTime` 0 as well; 3.0 reads 0 as "never" (`466cc65`).
+        let expired = |exp: i64| exp < now && (!v3 || exp > 0);
         let expired_users: Vec<i64> = self
             .users
             .values()
-            .filter(|u| u.role_id != 0 && u.status == 1 && u.exp_time < now)
+            .filter(|u| u.role_id != 0 && u.status == 1 && expired(u.exp_time))
             .map(|u| u.id)
             .collect();
         for id in expired_users {
@@ -121,7 +139,7 @@ impl State {
         let expired_bindings: Vec<(i64, i64, i64)> = self
             .bindings
             .values()
-            .filter(|b| b.status == 1 && b.exp_time < now)
+            .filter(|b| b.status == 1 && expired(b.exp_time))
             .map(|b| (b.id, b.user_id, b.tunnel_id))
             .collect();
         for (id, owner, tunnel) in expired_bindings {

@@ -10,7 +10,9 @@ use super::envelope::{Reply, html_502};
 use super::faults::Fault;
 use super::handlers::{self, Call};
 use super::journal::{Identity, JournalEntry, body_value};
+use super::licence;
 use super::state::State;
+use super::tokens::Claims;
 use crate::ids::UserId;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use wiremock::{Match, Request, Respond, ResponseTemplate};
@@ -57,9 +59,13 @@ impl Respond for PanelResponder {
 }
 
 fn header(request: &Request) -> Option<String> {
+    named_header(request, "authorization")
+}
+
+fn named_header(request: &Request, name: &str) -> Option<String> {
     request
         .headers
-        .get("authorization")
+        .get(name)
         .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
 }
 
@@ -80,13 +86,22 @@ fn entry(
 }
 
 impl State {
+    /// The claims of a token the middleware accepts: issued and unexpired, and on 3.0 also
+    /// admitted by the database check.
+    pub(crate) fn valid_claims(&self, token: &str) -> Option<&Claims> {
+        let claims = self.tokens.validate(token, self.now())?;
+        let admitted = !self.profile.db_checked_tokens
+            || auth::user_admits(self.users.get(&claims.user_id), claims);
+        admitted.then_some(claims)
+    }
+
     /// Who a raw `Authorization` header identifies.
     pub(crate) fn identity(&self, header: Option<&str>) -> Identity {
         let token = header.map(str::trim).unwrap_or_default();
         if token.is_empty() {
             return Identity::Anonymous;
         }
-        match self.tokens.validate(token, self.now()) {
+        match self.valid_claims(token) {
             Some(c) => Identity::User {
                 id: UserId(c.user_id),
                 name: c.name.clone(),
@@ -136,29 +151,34 @@ impl State {
         }
     }
 
-    /// CORS preflight, the auth middleware, then the handler of the path.
+    /// CORS preflight, the auth middleware, the licence block (3.0), then the handler of
+    /// the path.
     fn dispatch(&mut self, request: &Request, header: Option<&str>) -> Reply {
         let method = request.method.as_str();
         if method == "OPTIONS" {
             return Reply::NoContent;
         }
         let path = request.url.path();
-        let route = handlers::route(path);
-        let now = self.now();
-        let tokens = &self.tokens;
-        let claims = match auth::check(path, route.and_then(|(e, _)| e), header, |t| {
-            tokens.validate(t, now)
-        }) {
+        let profile = self.profile;
+        let claims = match auth::check(&profile, path, header, |t| self.valid_claims(t)) {
             Ok(claims) => claims.cloned(),
             Err(reply) => return reply,
         };
-        let Some((_, handler)) = route else {
+        if profile.licence_gate
+            && !self.licence_active
+            && let Some(reply) = licence::block(path)
+        {
+            return reply;
+        }
+        let Some(handler) = handlers::route(&profile, path) else {
             return Reply::NotFound;
         };
+        let api_client = named_header(request, "x-flvx-api-client");
         let call = Call {
             method,
             body: &request.body,
             claims,
+            api_client: api_client.as_deref(),
         };
         match handler(self, &call) {
             Ok(reply) | Err(reply) => reply,

@@ -1,13 +1,53 @@
 //! The state dump tests assert on: what the panel's database holds, including what no
 //! endpoint shows (real binding status, passwords, node runtime state).
+//!
+//! A 2.1 snapshot has exactly the 2.1 columns, so snapshots of 2.1 runs stay comparable
+//! across versions of the fake; the 3.0 columns and the `quotas` table appear only in 3.0
+//! snapshots.
 
 use super::envelope::sorted;
-use super::state::State;
-use serde_json::{Value, json};
+use super::quota::QuotaRow;
+use super::state::{Forward, State, User};
+use serde_json::{Map, Value, json};
+
+/// Adds `extra`'s keys to the object `item`.
+fn extend(mut item: Value, extra: Value) -> Value {
+    if let (Value::Object(map), Value::Object(extra)) = (&mut item, extra) {
+        map.extend(extra);
+    }
+    item
+}
+
+fn user_v3(u: &User) -> Value {
+    json!({"maxConn": u.max_conn, "passwordChangedAt": u.password_changed_at})
+}
+
+fn forward_v3(f: &Forward) -> Value {
+    let x = &f.extras;
+    json!({
+        "speedId": x.speed_id, "ipSpeedId": x.ip_speed_id, "maxConn": x.max_conn,
+        "ipMaxConn": x.ip_max_conn, "proxyProtocol": x.proxy_protocol,
+        "proxyProtocolReceive": x.proxy_protocol_receive,
+        "proxyProtocolSend": x.proxy_protocol_send,
+    })
+}
+
+/// A `user_quota` row as stored (windows not rolled).
+fn quota(user_id: i64, q: &QuotaRow) -> Value {
+    json!({
+        "userId": user_id, "dailyLimitGB": q.daily_limit_gb, "monthlyLimitGB": q.monthly_limit_gb,
+        "dailyUsedBytes": q.daily_used_bytes, "monthlyUsedBytes": q.monthly_used_bytes,
+        "dayKey": q.day_key, "monthKey": q.month_key, "disabledByQuota": q.disabled_by_quota,
+        "disabledAt": q.disabled_at, "pausedForwardIds": q.paused_forward_ids,
+    })
+}
 
 impl State {
-    /// `{users, bindings, forwards}`, each ordered by id, keys sorted.
+    /// `{users, bindings, forwards}`, each ordered by id, keys sorted; on 3.0 also
+    /// `quotas` (by user id), users' `maxConn`/`passwordChangedAt` and the forwards' 3.0
+    /// columns.
     pub(crate) fn snapshot(&self) -> Value {
+        let v3 = self.profile.user_limits;
         let users: Vec<Value> = self
             .users
             .values()
@@ -20,6 +60,8 @@ impl State {
                     "groupIds": self.groups_of(u.id),
                 })
             })
+            .zip(self.users.values())
+            .map(|(item, u)| if v3 { extend(item, user_v3(u)) } else { item })
             .collect();
         let bindings: Vec<Value> = self
             .bindings
@@ -46,7 +88,23 @@ impl State {
                     "createdTime": f.created_time, "updatedTime": f.updated_time,
                 })
             })
+            .zip(self.forwards.values())
+            .map(|(item, f)| {
+                if v3 {
+                    extend(item, forward_v3(f))
+                } else {
+                    item
+                }
+            })
             .collect();
-        sorted(json!({"users": users, "bindings": bindings, "forwards": forwards}))
+        let mut tables = Map::new();
+        tables.insert("users".into(), Value::Array(users));
+        tables.insert("bindings".into(), Value::Array(bindings));
+        tables.insert("forwards".into(), Value::Array(forwards));
+        if v3 {
+            let quotas = self.quotas.iter().map(|(id, q)| quota(*id, q)).collect();
+            tables.insert("quotas".into(), Value::Array(quotas));
+        }
+        sorted(Value::Object(tables))
     }
 }

@@ -4,8 +4,11 @@
 //! milliseconds, `flow` is GiB, counters are bytes. Nothing here knows the SDK's models.
 
 use super::clock::Clock;
+use super::config::Configs;
 use super::faults::{Fault, Faults};
 use super::journal::JournalEntry;
+use super::profile::Profile;
+use super::quota::QuotaRow;
 use super::tokens::Tokens;
 use std::collections::{BTreeMap, HashMap};
 
@@ -17,8 +20,9 @@ pub(crate) const NODE_ID: i64 = 1;
 pub(crate) const NODE_NAME: &str = "node-1";
 /// Its server IP (TEST-NET-2), used for `inIp` when a tunnel has no `in_ip`.
 pub(crate) const NODE_IP: &str = "198.51.100.1";
-/// The first port `forward/create` picks when `inPort` is missing.
-pub(crate) const FIRST_PORT: i64 = 10_000;
+/// The node's default port range; `forward/create` picks the lowest free port in it when
+/// `inPort` is missing.
+pub(crate) const PORT_RANGE: (i64, i64) = (10_000, 65_535);
 /// How long a `captcha/verify` token stays usable.
 const CAPTCHA_TOKEN_MS: i64 = 5 * 60 * 1000;
 
@@ -39,6 +43,10 @@ pub(crate) struct User {
     pub(crate) created_time: i64,
     pub(crate) updated_time: Option<i64>,
     pub(crate) status: i64,
+    /// `max_conn` (3.0; 0 = no cap).
+    pub(crate) max_conn: i64,
+    /// `password_changed_at` in ms (3.0; never returned by the API).
+    pub(crate) password_changed_at: i64,
 }
 
 /// A `user_tunnel` row (a binding).
@@ -96,6 +104,20 @@ pub(crate) struct Forward {
     /// Whether the service runs on the node. Differs from `status` after a re-push of a
     /// paused forward (contract §4.7).
     pub(crate) node_running: bool,
+    /// The 3.0 columns; all zero or `None` on 2.1.
+    pub(crate) extras: ForwardExtras,
+}
+
+/// The forward columns 3.0 added (delta §3).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct ForwardExtras {
+    pub(crate) speed_id: Option<i64>,
+    pub(crate) ip_speed_id: Option<i64>,
+    pub(crate) max_conn: i64,
+    pub(crate) ip_max_conn: i64,
+    pub(crate) proxy_protocol: i64,
+    pub(crate) proxy_protocol_receive: i64,
+    pub(crate) proxy_protocol_send: i64,
 }
 
 /// A `speed_limit` row.
@@ -104,6 +126,7 @@ pub(crate) struct SpeedLimit {
     pub(crate) id: i64,
     pub(crate) name: String,
     pub(crate) speed: i64,
+    /// The tunnel (2.1 only: 3.0 stores NULL and lists no tunnel).
     pub(crate) tunnel_id: i64,
     pub(crate) tunnel_name: String,
     pub(crate) status: i64,
@@ -137,6 +160,8 @@ pub(crate) struct Sequences {
 /// The whole fake panel.
 #[derive(Debug)]
 pub(crate) struct State {
+    /// The FLVX line being modelled.
+    pub(crate) profile: Profile,
     pub(crate) clock: Clock,
     pub(crate) users: BTreeMap<i64, User>,
     pub(crate) bindings: BTreeMap<i64, Binding>,
@@ -147,10 +172,17 @@ pub(crate) struct State {
     pub(crate) tunnel_groups: BTreeMap<i64, Group>,
     /// `user_group_user` rows `(groupId, userId)`, in insertion order.
     pub(crate) memberships: Vec<(i64, i64)>,
+    /// `user_quota` rows by user id (3.0).
+    pub(crate) quotas: BTreeMap<i64, QuotaRow>,
+    /// `vite_config` rows.
+    pub(crate) configs: Configs,
     pub(crate) seq: Sequences,
-    pub(crate) captcha_enabled: bool,
     pub(crate) captcha_tokens: HashMap<String, i64>,
     pub(crate) nodes_online: bool,
+    /// The entry node's `port_range`, inclusive.
+    pub(crate) port_range: (i64, i64),
+    /// Whether the commercial licence is active (only the 3.0 profile looks).
+    pub(crate) licence_active: bool,
     pub(crate) tokens: Tokens,
     pub(crate) journal: Vec<JournalEntry>,
     pub(crate) faults: Faults,
@@ -159,8 +191,8 @@ pub(crate) struct State {
 }
 
 impl State {
-    /// A fresh panel: the seeded admin and nothing else.
-    pub(crate) fn new() -> Self {
+    /// A fresh panel of this line: the seeded admin and nothing else.
+    pub(crate) fn new(profile: Profile) -> Self {
         let admin = User {
             id: ADMIN_ID,
             user: "admin_user".into(),
@@ -175,8 +207,11 @@ impl State {
             created_time: 1_748_914_865_000,
             updated_time: Some(1_754_011_744_252),
             status: 1,
+            max_conn: 0,
+            password_changed_at: 1_748_914_865_000,
         };
         State {
+            profile,
             clock: Clock::default(),
             users: BTreeMap::from([(ADMIN_ID, admin)]),
             bindings: BTreeMap::new(),
@@ -186,6 +221,8 @@ impl State {
             user_groups: BTreeMap::new(),
             tunnel_groups: BTreeMap::new(),
             memberships: Vec::new(),
+            quotas: BTreeMap::new(),
+            configs: Configs::seeded(),
             seq: Sequences {
                 user: ADMIN_ID,
                 binding: 0,
@@ -195,9 +232,10 @@ impl State {
                 user_group: 0,
                 tunnel_group: 0,
             },
-            captcha_enabled: false,
             captcha_tokens: HashMap::new(),
             nodes_online: true,
+            port_range: PORT_RANGE,
+            licence_active: true,
             tokens: Tokens::default(),
             journal: Vec::new(),
             faults: Faults::default(),
@@ -240,13 +278,15 @@ impl State {
         }
     }
 
-    /// `inx` for a new row: `COALESCE(MAX(inx), -1) + 1`.
+    /// `inx` for a new forward: `COALESCE(MAX(inx), -1) + 1` on 2.1; 3.0's `NextIndex`
+    /// takes `MIN(inx) - 1` (0 for the first), so new forwards list first.
     pub(crate) fn next_forward_inx(&self) -> i64 {
-        self.forwards
-            .values()
-            .map(|f| f.inx)
-            .max()
-            .map_or(0, |m| m + 1)
+        let inxs = self.forwards.values().map(|f| f.inx);
+        if self.profile.newest_first {
+            inxs.min().map_or(0, |m| m - 1)
+        } else {
+            inxs.max().map_or(0, |m| m + 1)
+        }
     }
 
     /// `inx` for a new tunnel.
@@ -258,11 +298,13 @@ impl State {
             .map_or(0, |m| m + 1)
     }
 
-    /// The lowest port from [`FIRST_PORT`] that no forward uses on the (single) entry node.
+    /// The lowest port of the node's range that no forward uses on the (single) entry
+    /// node; the range's first port when all are taken.
     pub(crate) fn pick_port(&self) -> i64 {
-        (FIRST_PORT..=65_535)
+        let (min, max) = self.port_range;
+        (min..=max)
             .find(|p| !self.forwards.values().any(|f| f.port == *p))
-            .unwrap_or(FIRST_PORT)
+            .unwrap_or(min)
     }
 
     /// Marks a `captcha/verify` id as usable for one login within five minutes.
@@ -278,49 +320,5 @@ impl State {
         let now = self.now();
         self.captcha_tokens.retain(|_, exp| *exp > now);
         self.captcha_tokens.remove(id).is_some_and(|exp| exp > now)
-    }
-
-    /// Pushes a forward's service to the node (`AddService`/`UpdateService`): the node runs
-    /// it, whatever its DB status, with the owner's current binding id in its name.
-    /// Fails with the node's error when the nodes are offline.
-    pub(crate) fn push_forward(&mut self, forward_id: i64) -> Result<(), String> {
-        if !self.nodes_online {
-            return Err(format!("节点 {NODE_NAME} 下发失败: 节点不在线"));
-        }
-        let Some(f) = self.forwards.get(&forward_id) else {
-            return Ok(());
-        };
-        let binding = self.binding_of(f.user_id, f.tunnel_id).map_or(0, |b| b.id);
-        if let Some(f) = self.forwards.get_mut(&forward_id) {
-            f.service_binding_id = binding;
-            f.node_running = true;
-        }
-        Ok(())
-    }
-
-    /// Sends a control command (`PauseService`, `ResumeService`, `DeleteService`) for a
-    /// forward; fails with the node's error when the nodes are offline.
-    pub(crate) fn control_forward(&mut self, forward_id: i64, running: bool) -> Result<(), String> {
-        if !self.nodes_online {
-            return Err("节点不在线".to_string());
-        }
-        if let Some(f) = self.forwards.get_mut(&forward_id) {
-            f.node_running = running;
-        }
-        Ok(())
-    }
-
-    /// Re-pushes every forward of `user` on `tunnel` (`syncUserTunnelForwards`), ignoring
-    /// node errors. This restarts paused forwards on the node (§4.7).
-    pub(crate) fn repush_user_tunnel(&mut self, user_id: i64, tunnel_id: i64) {
-        let ids: Vec<i64> = self
-            .forwards
-            .values()
-            .filter(|f| f.user_id == user_id && f.tunnel_id == tunnel_id)
-            .map(|f| f.id)
-            .collect();
-        for id in ids {
-            let _ = self.push_forward(id);
-        }
     }
 }

@@ -1,19 +1,15 @@
 //! Login tokens shaped like the panel's (contract §2.2): `base64url(header).base64url(claims).
-//! base64url(signature)` without padding, claims `sub` (string), `iat`, `exp` (unix seconds,
-//! 90 days), `user`, `name`, `role_id`.
+//! base64url(signature)` without padding, claims `sub` (string), `iat`, `exp` (unix seconds),
+//! `user`, `name`, `role_id`; 3.0 adds `iat_ms` after `iat` (delta §2.2).
 //!
-//! The panel checks only the signature and `exp`; it never consults the database, so a
-//! token outlives a password change, a disabled account and a deleted user. The fake keeps
-//! a table of the tokens it issued instead of verifying an HMAC; a token is valid while it
-//! is in the table and `exp` is after the panel's clock.
+//! The fake keeps a table of the tokens it issued instead of verifying an HMAC; a token is
+//! valid here while it is in the table and `exp` is after the panel's clock. Whether the
+//! database is consulted as well is the profile's business (`auth`).
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher, RandomState};
-
-/// Token lifetime in seconds (`expireTime = 90*24h`).
-const LIFETIME_SECS: i64 = 90 * 24 * 3600;
 
 /// What the panel reads from a token's claims.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +22,21 @@ pub(crate) struct Claims {
     pub(crate) role_id: i64,
     /// `exp` in unix seconds.
     pub(crate) exp: i64,
+    /// `iat_ms`, present in 3.0 tokens.
+    pub(crate) iat_ms: Option<i64>,
+}
+
+/// What to put in a new token.
+#[derive(Debug, Clone)]
+pub(crate) struct TokenSpec<'a> {
+    pub(crate) user_id: i64,
+    pub(crate) name: &'a str,
+    pub(crate) role_id: i64,
+    /// Issue time in milliseconds (`iat` is its second, `exp` counts from it).
+    pub(crate) issued_ms: i64,
+    /// The `iat_ms` claim, if the payload has one.
+    pub(crate) iat_ms: Option<i64>,
+    pub(crate) lifetime_secs: i64,
 }
 
 impl Claims {
@@ -44,15 +55,21 @@ pub(crate) struct Tokens {
 }
 
 impl Tokens {
-    /// Issues a token at `now_ms`.
-    pub(crate) fn issue(&mut self, user_id: i64, name: &str, role_id: i64, now_ms: i64) -> String {
-        let iat = now_ms.div_euclid(1000);
-        let exp = iat + LIFETIME_SECS;
+    /// Issues a token.
+    pub(crate) fn issue(&mut self, spec: &TokenSpec<'_>) -> String {
+        let iat = spec.issued_ms.div_euclid(1000);
+        let exp = iat + spec.lifetime_secs;
+        let iat_ms = spec.iat_ms;
         let header = r#"{"alg":"HmacSHA256","typ":"JWT"}"#;
-        // Go encodes the claims struct in field order: sub, iat, exp, user, name, role_id.
-        let quoted = serde_json::Value::from(name).to_string();
+        // Go encodes the claims struct in field order: sub, iat, [iat_ms,] exp, user, name,
+        // role_id.
+        let quoted = serde_json::Value::from(spec.name).to_string();
+        let iat_ms_claim = iat_ms
+            .map(|ms| format!(r#""iat_ms":{ms},"#))
+            .unwrap_or_default();
+        let (user_id, role_id) = (spec.user_id, spec.role_id);
         let payload = format!(
-            r#"{{"sub":"{user_id}","iat":{iat},"exp":{exp},"user":{quoted},"name":{quoted},"role_id":{role_id}}}"#
+            r#"{{"sub":"{user_id}","iat":{iat},{iat_ms_claim}"exp":{exp},"user":{quoted},"name":{quoted},"role_id":{role_id}}}"#
         );
         let signing_input = format!(
             "{}.{}",
@@ -73,9 +90,10 @@ impl Tokens {
         let token = format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(signature));
         let claims = Claims {
             user_id,
-            name: name.to_string(),
+            name: spec.name.to_string(),
             role_id,
             exp,
+            iat_ms,
         };
         self.issued.insert(token.clone(), claims);
         token
@@ -97,11 +115,24 @@ impl Tokens {
 mod tests {
     use super::*;
 
+    const LIFETIME_SECS: i64 = 90 * 24 * 3600;
+
+    fn spec(now: i64, with_iat_ms: bool) -> TokenSpec<'static> {
+        TokenSpec {
+            user_id: 2,
+            name: "bob",
+            role_id: 1,
+            issued_ms: now,
+            iat_ms: with_iat_ms.then_some(now),
+            lifetime_secs: LIFETIME_SECS,
+        }
+    }
+
     #[test]
     fn token_shape_and_lifetime() {
         let mut tokens = Tokens::default();
         let now = 1_700_000_000_123;
-        let token = tokens.issue(2, "bob", 1, now);
+        let token = tokens.issue(&spec(now, false));
         let parts: Vec<&str> = token.split('.').collect();
         assert_eq!(parts.len(), 3);
         assert!(!token.contains('='));
@@ -111,14 +142,33 @@ mod tests {
         assert_eq!(claims["iat"], 1_700_000_000);
         assert_eq!(claims["exp"], 1_700_000_000 + LIFETIME_SECS);
         assert_eq!(claims["role_id"], 1);
+        assert!(claims.get("iat_ms").is_none());
         assert!(tokens.validate(&token, now).is_some());
         assert!(
             tokens
                 .validate(&token, (1_700_000_000 + LIFETIME_SECS) * 1000)
                 .is_none()
         );
-        assert_ne!(token, tokens.issue(2, "bob", 1, now));
+        assert_ne!(token, tokens.issue(&spec(now, false)));
         tokens.expire_all();
         assert!(tokens.validate(&token, now).is_none());
+    }
+
+    #[test]
+    fn v3_tokens_carry_iat_ms_after_iat() {
+        let mut tokens = Tokens::default();
+        let token = tokens.issue(&spec(1_700_000_000_123, true));
+        let payload = URL_SAFE_NO_PAD
+            .decode(token.split('.').nth(1).unwrap())
+            .unwrap();
+        let text = String::from_utf8(payload).unwrap();
+        assert!(
+            text.starts_with(r#"{"sub":"2","iat":1700000000,"iat_ms":1700000000123,"exp":"#),
+            "{text}"
+        );
+        assert_eq!(
+            tokens.validate(&token, 0).unwrap().iat_ms,
+            Some(1_700_000_000_123)
+        );
     }
 }

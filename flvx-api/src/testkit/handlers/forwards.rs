@@ -1,9 +1,13 @@
-//! `forward/*` (contract §5.19): owner-scoped forwards on the single fake node.
+//! `forward/list|create|update` (contract §5.19, delta §5.19): owner-scoped forwards on
+//! the single fake node.
 //!
-//! Create, update, delete, pause and resume talk to the node first; with the nodes offline
-//! they fail with the node's message and leave the database as it was.
+//! Create and update push to the node; on 2.1 an offline node fails them and leaves the
+//! database as it was, on 3.0 it is skipped (update then answers `data.warnings`). The 3.0
+//! rules (gate, SSRF filter, ports, speed-limit permissions) are in `forward_rules`.
 
 use super::Call;
+use super::forward_rules::{self as rules, check_port, check_target};
+use super::tunnels::go_float;
 use crate::testkit::decode::{as_int, as_string};
 use crate::testkit::envelope::{Outcome, Reply};
 use crate::testkit::state::{Forward, NODE_IP, State};
@@ -33,19 +37,25 @@ pub(super) fn ingress(st: &State, f: &Forward) -> String {
         .join(",")
 }
 
+/// A `forward/list` item; 3.0 adds `tunnelTrafficRatio` and the new columns.
 fn item(st: &State, f: &Forward) -> Value {
-    let tunnel_name = st
-        .tunnels
-        .get(&f.tunnel_id)
-        .map(|t| t.name.clone())
-        .unwrap_or_default();
+    let tunnel = st.tunnels.get(&f.tunnel_id);
+    let tunnel_name = tunnel.map(|t| t.name.clone()).unwrap_or_default();
     let in_ip = Some(ingress(st, f)).filter(|s| !s.is_empty());
-    json!({
+    let mut item = json!({
         "id": f.id, "userId": f.user_id, "userName": f.user_name, "name": f.name,
         "tunnelId": f.tunnel_id, "tunnelName": tunnel_name, "inIp": in_ip, "inPort": f.port,
         "remoteAddr": f.remote_addr, "strategy": f.strategy, "inFlow": f.in_flow,
         "outFlow": f.out_flow, "createdTime": f.created_time, "status": f.status, "inx": f.inx,
-    })
+    });
+    if st.profile.forward_extras
+        && let Value::Object(map) = &mut item
+    {
+        let ratio = tunnel.map_or(1.0, |t| t.traffic_ratio);
+        map.insert("tunnelTrafficRatio".into(), go_float(ratio));
+        map.extend(rules::list_keys(st, &f.extras));
+    }
+    item
 }
 
 /// `ensureTunnelPermission`: admins pass; users need a binding with status 1.
@@ -63,13 +73,14 @@ fn permission(st: &State, actor: &Claims, tunnel_id: i64) -> Result<(), Reply> {
 }
 
 /// `ensureForwardAccessByActor`: another user's forward looks like a missing one.
-fn accessible(st: &State, actor: &Claims, id: i64) -> bool {
+pub(super) fn accessible(st: &State, actor: &Claims, id: i64) -> bool {
     st.forwards
         .get(&id)
         .is_some_and(|f| actor.is_admin() || f.user_id == actor.user_id)
 }
 
-fn access(st: &State, actor: &Claims, id: i64) -> Result<Forward, Reply> {
+/// The forward `actor` may act on, or `-1 "转发不存在"`.
+pub(super) fn access(st: &State, actor: &Claims, id: i64) -> Result<Forward, Reply> {
     if !accessible(st, actor, id) {
         return Err(Reply::fail("转发不存在"));
     }
@@ -95,6 +106,7 @@ pub(crate) fn list(st: &mut State, call: &Call) -> Outcome {
 }
 
 /// `forward/create` (any HTTP method): a forward owned by the caller; no id returned.
+/// The checks run in the panel's order (delta §5.19).
 pub(crate) fn create(st: &mut State, call: &Call) -> Outcome {
     let req = call.lenient()?;
     let actor = call.actor()?;
@@ -110,15 +122,21 @@ pub(crate) fn create(st: &mut State, call: &Call) -> Outcome {
     if tunnel.status != 1 {
         return Err(Reply::fail("隧道已禁用，无法创建转发"));
     }
+    if st.profile.forward_gate {
+        st.gate(actor.user_id, tunnel_id).map_err(Reply::fail)?;
+    }
     let name = as_string(req.get("name"));
     let remote_addr = as_string(req.get("remoteAddr"));
     if name.is_empty() || remote_addr.is_empty() {
         return Err(Reply::fail("转发名称和目标地址不能为空"));
     }
+    check_target(st, actor, &remote_addr)?;
+    let extras = rules::create_extras(st, actor, &req)?;
     let mut port = as_int(req.get("inPort"), 0);
     if port <= 0 {
         port = st.pick_port();
     }
+    check_port(st, port, None)?;
     let user_name = st
         .users
         .get(&actor.user_id)
@@ -151,8 +169,10 @@ pub(crate) fn create(st: &mut State, call: &Call) -> Outcome {
             port,
             service_binding_id: 0,
             node_running: false,
+            extras,
         },
     );
+    // Warnings (a skipped offline node) are not reported by create.
     if let Err(msg) = st.push_forward(id) {
         st.forwards.remove(&id);
         return Err(Reply::fail(msg));
@@ -161,7 +181,7 @@ pub(crate) fn create(st: &mut State, call: &Call) -> Outcome {
 }
 
 /// `forward/update` (any HTTP method): a patch; blank or missing fields keep their value.
-/// Re-pushes the service, which restarts a paused forward on the node.
+/// Re-pushes the service, which on 2.1 restarts a paused forward on the node.
 pub(crate) fn update(st: &mut State, call: &Call) -> Outcome {
     let req = call.lenient()?;
     let id = as_int(req.get("id"), 0);
@@ -189,11 +209,14 @@ pub(crate) fn update(st: &mut State, call: &Call) -> Outcome {
     };
     let name = keep("name", &old.name);
     let remote_addr = keep("remoteAddr", &old.remote_addr);
+    check_target(st, actor, &remote_addr)?;
     let strategy = keep("strategy", &old.strategy);
+    let extras = rules::update_extras(st, actor, &req, &old.extras)?;
     let mut port = as_int(req.get("inPort"), 0);
     if port <= 0 {
         port = old.port;
     }
+    check_port(st, port, Some(id))?;
     let now = st.now();
     if let Some(f) = st.forwards.get_mut(&id) {
         f.name = name;
@@ -202,97 +225,18 @@ pub(crate) fn update(st: &mut State, call: &Call) -> Outcome {
         f.strategy = strategy;
         f.port = port;
         f.updated_time = now;
+        f.extras = extras;
     }
-    if let Err(msg) = st.push_forward(id) {
-        st.forwards.insert(
-            id,
-            Forward {
+    match st.push_forward(id) {
+        Ok(warnings) if warnings.is_empty() => Ok(Reply::ok()),
+        Ok(warnings) => Ok(Reply::data(json!({ "warnings": warnings }))),
+        Err(msg) => {
+            let rolled_back = Forward {
                 updated_time: now,
                 ..old
-            },
-        );
-        return Err(Reply::fail(msg));
-    }
-    Ok(Reply::ok())
-}
-
-/// `forward/delete`: deletes the node service, then the row.
-pub(crate) fn delete(st: &mut State, call: &Call) -> Outcome {
-    let id = call.id_from_body("id")?;
-    access(st, call.actor()?, id)?;
-    st.control_forward(id, false).map_err(Reply::fail)?;
-    st.forwards.remove(&id);
-    Ok(Reply::ok())
-}
-
-fn set_status(st: &mut State, id: i64, status: i64) {
-    let now = st.now();
-    if let Some(f) = st.forwards.get_mut(&id) {
-        f.status = status;
-        f.updated_time = now;
-    }
-}
-
-/// `forward/pause`: stops the service, then status 0.
-pub(crate) fn pause(st: &mut State, call: &Call) -> Outcome {
-    let id = call.id_from_body("id")?;
-    access(st, call.actor()?, id)?;
-    st.control_forward(id, false).map_err(Reply::fail)?;
-    set_status(st, id, 0);
-    Ok(Reply::ok())
-}
-
-/// `forward/resume`: restarts the service, then status 1. No quota or expiry check.
-pub(crate) fn resume(st: &mut State, call: &Call) -> Outcome {
-    let id = call.id_from_body("id")?;
-    access(st, call.actor()?, id)?;
-    st.control_forward(id, true).map_err(Reply::fail)?;
-    set_status(st, id, 1);
-    Ok(Reply::ok())
-}
-
-/// The batch variants: each id (ascending) is checked and applied on its own.
-fn batch(st: &mut State, call: &Call, apply: fn(&mut State, i64) -> bool) -> Outcome {
-    let ids = call.ids_from_body()?;
-    let actor = call.actor()?;
-    let (mut success, mut fail) = (0, 0);
-    for id in ids {
-        if accessible(st, actor, id) && apply(st, id) {
-            success += 1;
-        } else {
-            fail += 1;
+            };
+            st.forwards.insert(id, rolled_back);
+            Err(Reply::fail(msg))
         }
     }
-    Ok(Reply::data(
-        json!({"successCount": success, "failCount": fail}),
-    ))
-}
-
-/// `forward/batch-delete`.
-pub(crate) fn batch_delete(st: &mut State, call: &Call) -> Outcome {
-    batch(st, call, |st, id| {
-        st.control_forward(id, false).is_ok() && st.forwards.remove(&id).is_some()
-    })
-}
-
-/// `forward/batch-pause`.
-pub(crate) fn batch_pause(st: &mut State, call: &Call) -> Outcome {
-    batch(st, call, |st, id| {
-        let ok = st.control_forward(id, false).is_ok();
-        if ok {
-            set_status(st, id, 0);
-        }
-        ok
-    })
-}
-
-/// `forward/batch-resume`.
-pub(crate) fn batch_resume(st: &mut State, call: &Call) -> Outcome {
-    batch(st, call, |st, id| {
-        let ok = st.control_forward(id, true).is_ok();
-        if ok {
-            set_status(st, id, 1);
-        }
-        ok
-    })
 }

@@ -5,14 +5,21 @@
 //! of its validations.
 
 mod bindings;
+mod config;
+mod forward_rules;
+mod forward_status;
 mod forwards;
 mod groups;
 mod login;
+mod quota;
 mod tunnels;
+mod user_limits;
+mod user_views;
 mod users;
 
 use super::decode;
 use super::envelope::{Outcome, Reply};
+use super::profile::Profile;
 use super::state::State;
 use super::tokens::Claims;
 use crate::endpoints::{self as ep, Endpoint};
@@ -25,6 +32,8 @@ pub(crate) struct Call<'a> {
     pub(crate) body: &'a [u8],
     /// The token's claims, when the middleware checked one.
     pub(crate) claims: Option<Claims>,
+    /// The `X-FLVX-API-Client` header.
+    pub(crate) api_client: Option<&'a str>,
 }
 
 impl Call<'_> {
@@ -87,14 +96,14 @@ pub(crate) const CAPTCHA_VERIFY_PATH: &str = "/api/v1/captcha/verify";
 
 const ROUTES: &[(&Endpoint, Handler)] = &[
     (&ep::USER_LOGIN, login::login),
-    (&ep::CAPTCHA_CHECK, login::captcha_check),
     (&ep::USER_CREATE, users::create),
     (&ep::USER_UPDATE, users::update),
     (&ep::USER_DELETE, users::delete),
-    (&ep::USER_LIST, users::list),
-    (&ep::USER_PACKAGE, users::package),
+    (&ep::USER_LIST, user_views::list),
+    (&ep::USER_PACKAGE, user_views::package),
     (&ep::USER_RESET, users::reset),
-    (&ep::USER_GROUPS, users::groups),
+    (&ep::USER_GROUPS, user_views::groups),
+    (&ep::USER_QUOTA_RESET, quota::reset),
     (&ep::TUNNEL_LIST, tunnels::list),
     (&ep::TUNNEL_GET, tunnels::get),
     (&ep::SPEED_LIMIT_LIST, tunnels::speed_limits),
@@ -106,25 +115,28 @@ const ROUTES: &[(&Endpoint, Handler)] = &[
     (&ep::FORWARD_LIST, forwards::list),
     (&ep::FORWARD_CREATE, forwards::create),
     (&ep::FORWARD_UPDATE, forwards::update),
-    (&ep::FORWARD_DELETE, forwards::delete),
-    (&ep::FORWARD_PAUSE, forwards::pause),
-    (&ep::FORWARD_RESUME, forwards::resume),
-    (&ep::FORWARD_BATCH_DELETE, forwards::batch_delete),
-    (&ep::FORWARD_BATCH_PAUSE, forwards::batch_pause),
-    (&ep::FORWARD_BATCH_RESUME, forwards::batch_resume),
+    (&ep::FORWARD_DELETE, forward_status::delete),
+    (&ep::FORWARD_PAUSE, forward_status::pause),
+    (&ep::FORWARD_RESUME, forward_status::resume),
+    (&ep::FORWARD_RESET_FLOW, forward_status::reset_flow),
+    (&ep::FORWARD_BATCH_DELETE, forward_status::batch_delete),
+    (&ep::FORWARD_BATCH_PAUSE, forward_status::batch_pause),
+    (&ep::FORWARD_BATCH_RESUME, forward_status::batch_resume),
     (&ep::TUNNEL_GROUP_LIST, groups::tunnel_groups),
     (&ep::USER_GROUP_LIST, groups::user_groups),
+    (&ep::CAPTCHA_CHECK, login::captcha_check),
+    (&ep::PUBLIC_CONFIG_GET, config::public_get),
 ];
 
-/// The handler of a path: table endpoints with their entry, plus `captcha/verify`.
-pub(crate) fn route(path: &str) -> Option<(Option<&'static Endpoint>, Handler)> {
+/// The handler of a path on this line: table endpoints, plus `captcha/verify`.
+pub(crate) fn route(profile: &Profile, path: &str) -> Option<Handler> {
     if path == CAPTCHA_VERIFY_PATH {
-        return Some((None, login::captcha_verify));
+        return Some(login::captcha_verify);
     }
-    ROUTES
-        .iter()
-        .find(|(e, _)| e.path == path)
-        .map(|(e, h)| (Some(*e), *h))
+    if !profile.serves(path) {
+        return None;
+    }
+    ROUTES.iter().find(|(e, _)| e.path == path).map(|(_, h)| *h)
 }
 
 #[cfg(test)]
@@ -134,7 +146,10 @@ mod tests {
     #[test]
     fn every_table_endpoint_has_a_handler() {
         for e in ep::ALL {
-            assert!(route(e.path).is_some(), "{}", e.path);
+            assert!(route(&Profile::V3_0, e.path).is_some(), "{}", e.path);
+            let on_21 = route(&Profile::V2_1, e.path).is_some();
+            assert_eq!(on_21, Profile::V2_1.serves(e.path), "{}", e.path);
         }
+        assert!(route(&Profile::V2_1, ep::USER_QUOTA_RESET.path).is_none());
     }
 }

@@ -1,4 +1,5 @@
-//! `tunnel/list`, `tunnel/get` and `speed-limit/list` (contract §5.10, §5.11, §5.18).
+//! `tunnel/list`, `tunnel/get` and `speed-limit/list` (contract §5.10, §5.11, §5.18;
+//! delta §5.18).
 
 use super::Call;
 use crate::testkit::envelope::{Outcome, Reply};
@@ -6,7 +7,7 @@ use crate::testkit::state::{NODE_ID, State, Tunnel};
 use serde_json::{Value, json};
 
 /// A float as Go's encoder writes it: integral values without a fraction (`1`, not `1.0`).
-fn go_float(f: f64) -> Value {
+pub(super) fn go_float(f: f64) -> Value {
     if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e18 {
         json!(f as i64)
     } else {
@@ -50,19 +51,28 @@ pub(crate) fn get(st: &mut State, call: &Call) -> Outcome {
     Ok(Reply::data(item(tunnel)))
 }
 
-/// `POST /api/v1/speed-limit/list`: every speed limit, by id.
+/// `POST /api/v1/speed-limit/list`: every speed limit, by id. 3.0 lists them newest first
+/// and without the tunnel they no longer belong to (delta §5.18).
 pub(crate) fn speed_limits(st: &mut State, call: &Call) -> Outcome {
     call.require_post()?;
-    let items = st
+    let decoupled = st.profile.speed_limits_decoupled;
+    let mut items: Vec<Value> = st
         .speed_limits
         .values()
         .map(|s| {
-            json!({
-                "id": s.id, "name": s.name, "speed": s.speed, "tunnelId": s.tunnel_id,
-                "tunnelName": s.tunnel_name, "status": s.status, "createdTime": s.created_time,
-                "updatedTime": s.updated_time,
-            })
+            let mut item = json!({
+                "id": s.id, "name": s.name, "speed": s.speed, "status": s.status,
+                "createdTime": s.created_time, "updatedTime": s.updated_time,
+            });
+            if !decoupled && let Value::Object(map) = &mut item {
+                map.insert("tunnelId".into(), json!(s.tunnel_id));
+                map.insert("tunnelName".into(), json!(s.tunnel_name));
+            }
+            item
         })
         .collect();
+    if st.profile.newest_first {
+        items.reverse();
+    }
     Ok(Reply::data(Value::Array(items)))
 }

@@ -1,29 +1,16 @@
-//! `user/create|update|delete|list|package|reset|groups` (contract §5.2–§5.8).
+//! `user/create|update|delete|reset` (contract §5.2–§5.4, §5.7; delta §5.2–§5.4).
+//!
+//! 3.0's additions (`maxConn`, the quota keys, bcrypt's length limit) are in
+//! `user_limits`; these handlers call them where the Go handlers do, so the order of
+//! checks and the partial writes of a failing update stay the panel's.
 
 use super::Call;
-use super::bindings::binding_detail;
-use super::forwards::ingress;
+use super::user_limits::{self, Limits};
 use crate::testkit::clock::YEAR_MS;
-use crate::testkit::decode::{self, Field, Schema, as_int, as_string};
+use crate::testkit::decode::{self, as_int, as_string};
 use crate::testkit::envelope::{Outcome, Reply};
 use crate::testkit::state::{State, User};
-use serde_json::{Map, Value, json};
-
-const LIST: Schema = &[
-    ("current", Field::Int),
-    ("size", Field::Int),
-    ("keyword", Field::Str),
-];
-
-/// A `user/list` item.
-fn list_item(u: &User) -> Value {
-    json!({
-        "id": u.id, "user": u.user, "name": u.user, "roleId": u.role_id, "status": u.status,
-        "flow": u.flow, "num": u.num, "expTime": u.exp_time, "flowResetTime": u.flow_reset_time,
-        "createdTime": u.created_time, "updatedTime": u.updated_time,
-        "inFlow": u.in_flow, "outFlow": u.out_flow,
-    })
-}
+use serde_json::{Map, Value};
 
 /// The quota fields shared by create and update, with the create defaults.
 struct Quota {
@@ -56,6 +43,8 @@ pub(crate) fn create(st: &mut State, call: &Call) -> Outcome {
     if st.user_by_name(&username).is_some() {
         return Err(Reply::fail("用户名已存在"));
     }
+    let limits = Limits::of_create(st, &req)?;
+    user_limits::hash_check(st, &pwd)?;
     let now = st.now();
     let q = quota(&req, now);
     st.seq.user += 1;
@@ -76,14 +65,19 @@ pub(crate) fn create(st: &mut State, call: &Call) -> Outcome {
             created_time: now,
             updated_time: Some(now),
             status: q.status,
+            max_conn: limits.max_conn,
+            password_changed_at: 0,
         },
     );
+    limits.save_created(st, id);
     st.add_memberships(id, &decode::as_int_slice(req.get("groupIds")));
     Ok(Reply::ok())
 }
 
-/// `POST /api/v1/user/update`: a full replace; omitted fields get the create defaults, and
-/// flow/num/expTime/flowResetTime are copied to every binding of the user.
+/// `POST /api/v1/user/update`: a full replace; omitted fields get the create defaults
+/// (`maxConn` 0 on 3.0), and flow/num/expTime/flowResetTime are copied to every binding of
+/// the user. On 3.0 the quota keys, the group change and the `maxConn` re-push come after
+/// those writes, so their errors leave the row updated.
 pub(crate) fn update(st: &mut State, call: &Call) -> Outcome {
     call.require_post()?;
     let req = call.lenient()?;
@@ -109,11 +103,21 @@ pub(crate) fn update(st: &mut State, call: &Call) -> Outcome {
     let now = st.now();
     let q = quota(&req, now);
     let pwd = as_string(req.get("pwd"));
+    if !pwd.is_empty() {
+        user_limits::hash_check(st, &pwd)?;
+    }
+    let old_max_conn = st.users.get(&id).map_or(0, |u| u.max_conn);
+    let max_conn = user_limits::max_conn(st, &req);
+    let records_password_change = st.profile.db_checked_tokens;
     if let Some(u) = st.users.get_mut(&id) {
         u.user = username;
         if !pwd.is_empty() {
             u.pwd = pwd;
+            if records_password_change {
+                u.password_changed_at = now;
+            }
         }
+        u.max_conn = max_conn;
         u.flow = q.flow;
         u.num = q.num;
         u.exp_time = q.exp_time;
@@ -127,11 +131,12 @@ pub(crate) fn update(st: &mut State, call: &Call) -> Outcome {
         b.exp_time = q.exp_time;
         b.flow_reset_time = q.flow_reset_time;
     }
+    user_limits::save_updated_quota(st, id, &req)?;
     if req.contains_key("groupIds") {
         st.memberships.retain(|(_, u)| *u != id);
         st.add_memberships(id, &decode::as_int_slice(req.get("groupIds")));
     }
-    Ok(Reply::ok())
+    user_limits::push_max_conn(st, id, old_max_conn)
 }
 
 /// `POST /api/v1/user/delete`: deletes the user's forwards, bindings and memberships in
@@ -149,79 +154,9 @@ pub(crate) fn delete(st: &mut State, call: &Call) -> Outcome {
     st.forwards.retain(|_, f| f.user_id != id);
     st.bindings.retain(|_, b| b.user_id != id);
     st.memberships.retain(|(_, u)| *u != id);
+    st.quotas.remove(&id);
     st.users.remove(&id);
     Ok(Reply::ok())
-}
-
-/// `POST /api/v1/user/list`: every non-admin user, by id, filtered by `keyword`.
-pub(crate) fn list(st: &mut State, call: &Call) -> Outcome {
-    call.require_post()?;
-    let req = decode::strict(call.body, LIST, true).map_err(|()| Reply::fail("请求参数错误"))?;
-    let keyword = decode::field_str(&req, "keyword").trim().to_lowercase();
-    let items: Vec<Value> = st
-        .users
-        .values()
-        .filter(|u| u.role_id != 0)
-        .filter(|u| keyword.is_empty() || u.user.trim().to_lowercase().contains(&keyword))
-        .map(list_item)
-        .collect();
-    Ok(Reply::data(Value::Array(items)))
-}
-
-/// `POST /api/v1/user/package`: the caller's own user, bindings and forwards.
-pub(crate) fn package(st: &mut State, call: &Call) -> Outcome {
-    call.require_post()?;
-    let actor = call.actor()?.user_id;
-    let u = st
-        .users
-        .get(&actor)
-        .ok_or_else(|| Reply::fail("用户不存在"))?;
-    let user_info = json!({
-        "id": u.id, "name": u.user, "user": u.user, "status": u.status, "flow": u.flow,
-        "inFlow": u.in_flow, "outFlow": u.out_flow, "num": u.num, "expTime": u.exp_time,
-        "flowResetTime": u.flow_reset_time, "createdTime": u.created_time,
-        "updatedTime": u.updated_time,
-    });
-    let permissions: Vec<Value> = st
-        .bindings
-        .values()
-        .filter(|b| b.user_id == actor)
-        .map(|b| {
-            let mut item = binding_detail(st, b);
-            let speed = b
-                .speed_id
-                .and_then(|s| st.speed_limits.get(&s))
-                .map(|s| s.speed);
-            if let Value::Object(map) = &mut item {
-                map.insert("speed".into(), json!(speed));
-            }
-            item
-        })
-        .collect();
-    let forwards: Vec<Value> = st
-        .forwards
-        .values()
-        .filter(|f| f.user_id == actor)
-        .map(|f| {
-            let tunnel_name = st
-                .tunnels
-                .get(&f.tunnel_id)
-                .map(|t| t.name.clone())
-                .unwrap_or_default();
-            json!({
-                "id": f.id, "name": f.name, "tunnelId": f.tunnel_id, "tunnelName": tunnel_name,
-                "inIp": ingress(st, f), "inPort": f.port, "remoteAddr": f.remote_addr,
-                "inFlow": f.in_flow, "outFlow": f.out_flow, "status": f.status,
-                "createdTime": f.created_time,
-            })
-        })
-        .collect();
-    Ok(Reply::data(json!({
-        "userInfo": user_info,
-        "tunnelPermissions": permissions,
-        "forwards": forwards,
-        "statisticsFlows": [],
-    })))
 }
 
 /// `POST /api/v1/user/reset`: type 1 zeroes a user and all its bindings, type 2 one
@@ -250,10 +185,4 @@ pub(crate) fn reset(st: &mut State, call: &Call) -> Outcome {
         b.out_flow = 0;
     }
     Ok(Reply::ok())
-}
-
-/// `POST /api/v1/user/groups`: the user-group ids of any user (no ownership check).
-pub(crate) fn groups(st: &mut State, call: &Call) -> Outcome {
-    let id = call.id_from_body("id")?;
-    Ok(Reply::data(json!(st.groups_of(id))))
 }
