@@ -113,11 +113,14 @@ pub async fn create_forward<A: FlvxApi + ?Sized>(api: &A, forward: &NewForward) 
 }
 
 /// The forwards of one user, from the admin's list of every forward (the panel has no
-/// per-user filter).
+/// per-user filter), oldest first: 2.1 lists them that way, 3.0 newest first.
 pub async fn forwards_of<A: FlvxApi + ?Sized>(api: &A, user: UserId) -> Result<Vec<Forward>> {
-    let forwards = api.list_forwards().await?;
-    Ok(forwards
+    let mut forwards: Vec<Forward> = api
+        .list_forwards()
+        .await?
         .into_iter()
         .filter(|f| f.user_id == Some(user))
-        .collect())
+        .collect();
+    forwards.sort_by_key(|f| f.id);
+    Ok(forwards)
 }

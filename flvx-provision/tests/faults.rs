@@ -55,14 +55,16 @@ const ALL_OPS: [Op; 11] = [
 
 /// Due dates shared by every panel of one test, so that all of them compute the same state.
 struct Dates {
+    version: PanelVersion,
     due: Due,
     near: Due,
     renewed: Due,
 }
 
 impl Dates {
-    fn today() -> Dates {
+    fn today(version: PanelVersion) -> Dates {
         Dates {
+            version,
             due: Due::in_days(38),
             near: Due::in_days(5),
             renewed: Due::in_days(70),
@@ -72,7 +74,7 @@ impl Dates {
 
 /// A fresh panel brought to the state just before `op`, and the service to run `op` with.
 async fn prepare(op: Op, dates: &Dates) -> (World, Service) {
-    let w = World::new(version).await;
+    let w = World::new(dates.version).await;
     let mut opts = Opts::standard(&w);
     if op == Op::TerminateDisable {
         opts.terminate = "disable".into();
@@ -237,8 +239,14 @@ impl Steps {
 
 /// Fails request `k` (for every `k` of `steps` in a clean run) with each fault, then
 /// retries.
-async fn fault_matrix(op: Op, faults: &[Fault], check_record_unchanged: bool, steps: Steps) {
-    let dates = Dates::today();
+async fn fault_matrix(
+    version: PanelVersion,
+    op: Op,
+    faults: &[Fault],
+    check_record_unchanged: bool,
+    steps: Steps,
+) {
+    let dates = Dates::today(version);
     let clean = clean_run(op, &dates).await;
     let range = steps.range(&clean.paths);
     assert!(
@@ -324,19 +332,26 @@ const USER_CREATE: &str = endpoints::USER_CREATE.path;
 #[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
 async fn create_converges_after_a_fault_at_any_step(version: PanelVersion) {
-    fault_matrix(Op::Create, &transport_faults(), true, Steps::All).await;
+    fault_matrix(version, Op::Create, &transport_faults(), true, Steps::All).await;
 }
 
 #[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
 async fn suspend_converges_after_a_fault_at_any_step(version: PanelVersion) {
-    fault_matrix(Op::Suspend, &transport_faults(), true, Steps::All).await;
+    fault_matrix(version, Op::Suspend, &transport_faults(), true, Steps::All).await;
 }
 
 #[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
 async fn unsuspend_converges_after_a_fault_at_any_step(version: PanelVersion) {
-    fault_matrix(Op::Unsuspend, &transport_faults(), true, Steps::All).await;
+    fault_matrix(
+        version,
+        Op::Unsuspend,
+        &transport_faults(),
+        true,
+        Steps::All,
+    )
+    .await;
 }
 
 /// Up to the save (user/update, the re-assigns, the resume).
@@ -344,6 +359,7 @@ async fn unsuspend_converges_after_a_fault_at_any_step(version: PanelVersion) {
 #[tokio::test]
 async fn unsuspend_after_expiry_converges_after_a_fault_before_the_re_pause(version: PanelVersion) {
     fault_matrix(
+        version,
         Op::UnsuspendAfterExpiry,
         &transport_faults(),
         true,
@@ -356,6 +372,7 @@ async fn unsuspend_after_expiry_converges_after_a_fault_before_the_re_pause(vers
 #[tokio::test]
 async fn unsuspend_after_expiry_converges_after_a_fault_in_the_re_pause(version: PanelVersion) {
     fault_matrix(
+        version,
         Op::UnsuspendAfterExpiry,
         &transport_faults(),
         true,
@@ -369,6 +386,7 @@ async fn unsuspend_after_expiry_converges_after_a_fault_in_the_re_pause(version:
 #[tokio::test]
 async fn renew_converges_after_a_fault_before_the_forward_steps(version: PanelVersion) {
     fault_matrix(
+        version,
         Op::Renew,
         &transport_faults(),
         true,
@@ -381,6 +399,7 @@ async fn renew_converges_after_a_fault_before_the_forward_steps(version: PanelVe
 #[tokio::test]
 async fn renew_converges_after_a_fault_in_the_forward_steps(version: PanelVersion) {
     fault_matrix(
+        version,
         Op::Renew,
         &transport_faults(),
         true,
@@ -395,6 +414,7 @@ async fn renew_while_suspended_converges_after_a_fault_before_the_forward_steps(
     version: PanelVersion,
 ) {
     fault_matrix(
+        version,
         Op::RenewSuspended,
         &transport_faults(),
         true,
@@ -407,6 +427,7 @@ async fn renew_while_suspended_converges_after_a_fault_before_the_forward_steps(
 #[tokio::test]
 async fn renew_while_suspended_converges_after_a_fault_in_the_forward_steps(version: PanelVersion) {
     fault_matrix(
+        version,
         Op::RenewSuspended,
         &transport_faults(),
         true,
@@ -418,25 +439,53 @@ async fn renew_while_suspended_converges_after_a_fault_in_the_forward_steps(vers
 #[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
 async fn terminate_converges_after_a_fault_at_any_step(version: PanelVersion) {
-    fault_matrix(Op::Terminate, &transport_faults(), true, Steps::All).await;
+    fault_matrix(
+        version,
+        Op::Terminate,
+        &transport_faults(),
+        true,
+        Steps::All,
+    )
+    .await;
 }
 
 #[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
 async fn terminate_disable_converges_after_a_fault_at_any_step(version: PanelVersion) {
-    fault_matrix(Op::TerminateDisable, &transport_faults(), true, Steps::All).await;
+    fault_matrix(
+        version,
+        Op::TerminateDisable,
+        &transport_faults(),
+        true,
+        Steps::All,
+    )
+    .await;
 }
 
 #[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
 async fn change_package_converges_after_a_fault_at_any_step(version: PanelVersion) {
-    fault_matrix(Op::ChangePackage, &transport_faults(), true, Steps::All).await;
+    fault_matrix(
+        version,
+        Op::ChangePackage,
+        &transport_faults(),
+        true,
+        Steps::All,
+    )
+    .await;
 }
 
 #[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
 async fn sync_after_expiry_converges_after_a_fault_at_any_step(version: PanelVersion) {
-    fault_matrix(Op::SyncAfterExpiry, &transport_faults(), true, Steps::All).await;
+    fault_matrix(
+        version,
+        Op::SyncAfterExpiry,
+        &transport_faults(),
+        true,
+        Steps::All,
+    )
+    .await;
 }
 
 /// The lookup that finds the user missing.
@@ -446,6 +495,7 @@ async fn sync_re_creating_a_suspended_service_converges_after_a_fault_in_the_loo
     version: PanelVersion,
 ) {
     fault_matrix(
+        version,
         Op::SyncRecreateSuspended,
         &transport_faults(),
         true,
@@ -460,6 +510,7 @@ async fn sync_re_creating_a_suspended_service_converges_after_a_fault_from_the_c
     version: PanelVersion,
 ) {
     fault_matrix(
+        version,
         Op::SyncRecreateSuspended,
         &transport_faults(),
         true,
@@ -474,19 +525,40 @@ async fn sync_re_creating_a_suspended_service_converges_after_a_fault_from_the_c
 #[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
 async fn create_converges_after_a_lost_response(version: PanelVersion) {
-    fault_matrix(Op::Create, &[Fault::MalformedJson], false, Steps::All).await;
+    fault_matrix(
+        version,
+        Op::Create,
+        &[Fault::MalformedJson],
+        false,
+        Steps::All,
+    )
+    .await;
 }
 
 #[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
 async fn suspend_converges_after_a_lost_response(version: PanelVersion) {
-    fault_matrix(Op::Suspend, &[Fault::MalformedJson], false, Steps::All).await;
+    fault_matrix(
+        version,
+        Op::Suspend,
+        &[Fault::MalformedJson],
+        false,
+        Steps::All,
+    )
+    .await;
 }
 
 #[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
 async fn unsuspend_converges_after_a_lost_response(version: PanelVersion) {
-    fault_matrix(Op::Unsuspend, &[Fault::MalformedJson], false, Steps::All).await;
+    fault_matrix(
+        version,
+        Op::Unsuspend,
+        &[Fault::MalformedJson],
+        false,
+        Steps::All,
+    )
+    .await;
 }
 
 #[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
@@ -495,6 +567,7 @@ async fn unsuspend_after_expiry_converges_after_a_lost_response_before_the_re_pa
     version: PanelVersion,
 ) {
     fault_matrix(
+        version,
         Op::UnsuspendAfterExpiry,
         &[Fault::MalformedJson],
         false,
@@ -509,6 +582,7 @@ async fn unsuspend_after_expiry_converges_after_a_lost_response_in_the_re_pause(
     version: PanelVersion,
 ) {
     fault_matrix(
+        version,
         Op::UnsuspendAfterExpiry,
         &[Fault::MalformedJson],
         false,
@@ -521,6 +595,7 @@ async fn unsuspend_after_expiry_converges_after_a_lost_response_in_the_re_pause(
 #[tokio::test]
 async fn renew_converges_after_a_lost_response_before_the_forward_steps(version: PanelVersion) {
     fault_matrix(
+        version,
         Op::Renew,
         &[Fault::MalformedJson],
         false,
@@ -533,6 +608,7 @@ async fn renew_converges_after_a_lost_response_before_the_forward_steps(version:
 #[tokio::test]
 async fn renew_converges_after_a_lost_response_in_the_forward_steps(version: PanelVersion) {
     fault_matrix(
+        version,
         Op::Renew,
         &[Fault::MalformedJson],
         false,
@@ -544,13 +620,21 @@ async fn renew_converges_after_a_lost_response_in_the_forward_steps(version: Pan
 #[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
 async fn terminate_converges_after_a_lost_response(version: PanelVersion) {
-    fault_matrix(Op::Terminate, &[Fault::MalformedJson], false, Steps::All).await;
+    fault_matrix(
+        version,
+        Op::Terminate,
+        &[Fault::MalformedJson],
+        false,
+        Steps::All,
+    )
+    .await;
 }
 
 #[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
 async fn terminate_disable_converges_after_a_lost_response(version: PanelVersion) {
     fault_matrix(
+        version,
         Op::TerminateDisable,
         &[Fault::MalformedJson],
         false,
@@ -563,6 +647,7 @@ async fn terminate_disable_converges_after_a_lost_response(version: PanelVersion
 #[tokio::test]
 async fn change_package_converges_after_a_lost_response(version: PanelVersion) {
     fault_matrix(
+        version,
         Op::ChangePackage,
         &[Fault::MalformedJson],
         false,
@@ -575,6 +660,7 @@ async fn change_package_converges_after_a_lost_response(version: PanelVersion) {
 #[tokio::test]
 async fn sync_after_expiry_converges_after_a_lost_response(version: PanelVersion) {
     fault_matrix(
+        version,
         Op::SyncAfterExpiry,
         &[Fault::MalformedJson],
         false,
@@ -588,7 +674,7 @@ async fn sync_after_expiry_converges_after_a_lost_response(version: PanelVersion
 #[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
 async fn an_expired_token_at_any_step_is_transparent(version: PanelVersion) {
-    let dates = Dates::today();
+    let dates = Dates::today(version);
     for op in ALL_OPS {
         let clean = clean_run(op, &dates).await;
         for k in 0..clean.paths.len() {
@@ -616,7 +702,7 @@ async fn an_expired_token_at_any_step_is_transparent(version: PanelVersion) {
 async fn terminate_with_nodes_offline_keeps_the_user_until_the_forwards_are_gone(
     version: PanelVersion,
 ) {
-    let dates = Dates::today();
+    let dates = Dates::today(version);
     let (w, svc) = prepare(Op::Terminate, &dates).await;
     let before = w.record(SERVICE_ID);
     w.panel.set_nodes_online(false);
@@ -649,7 +735,7 @@ async fn terminate_with_nodes_offline_keeps_the_user_until_the_forwards_are_gone
 #[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
 async fn suspend_with_nodes_offline_reports_and_a_retry_finishes(version: PanelVersion) {
-    let dates = Dates::today();
+    let dates = Dates::today(version);
     let clean = clean_run(Op::Suspend, &dates).await;
     let (w, svc) = prepare(Op::Suspend, &dates).await;
     w.panel.set_nodes_online(false);

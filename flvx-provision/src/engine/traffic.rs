@@ -34,7 +34,10 @@ impl Engine {
             false => Vec::new(),
         };
         let mut resumed = BatchOutcome::default();
-        if !record.suspended || expired {
+        // A suspended service resumes nothing; it only re-pauses what a re-push restarted,
+        // which 3.0 does by itself.
+        let repause = expired && self.repush_restarts_paused(action).await?;
+        if !record.suspended || repause {
             let forwards = self.forwards_of(user, action).await?;
             resumed = self
                 .resume_panel_paused(&record, user, &forwards, action)

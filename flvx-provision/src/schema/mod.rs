@@ -10,10 +10,7 @@ use crate::messages::Text;
 
 /// The English label of option `key` (empty for an unknown key).
 pub fn label_of(key: &str) -> &'static str {
-    OPTIONS
-        .iter()
-        .find(|o| o.key == key)
-        .map_or("", |o| o.label.en)
+    option(key).map_or("", |o| o.label.en)
 }
 
 /// WHMCS allows at most this many module settings.
@@ -147,6 +144,10 @@ mod tests {
                 "username_prefix",
                 "terminate_action",
                 "user_group",
+                "max_connections",
+                "daily_quota",
+                "monthly_quota",
+                "forward_traffic_reset",
             ]
         );
         assert!(OPTIONS.len() <= MAX_OPTIONS);

@@ -200,6 +200,10 @@ final class FlvxEngine
                 $mine[] = $forward;
             }
         }
+        // Oldest first, as 2.1 lists them (3.0 lists newest first).
+        usort($mine, function (array $a, array $b) {
+            return (int) $a['id'] <=> (int) $b['id'];
+        });
         return $mine;
     }
 
