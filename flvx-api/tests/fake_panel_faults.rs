@@ -1,4 +1,5 @@
-//! Fake panel: fault injection and the request journal.
+//! Fake panel: fault injection and the request journal, on every version profile (neither
+//! depends on the line).
 #![cfg(feature = "testkit")]
 
 #[path = "fake_panel_helpers.rs"]
@@ -7,17 +8,40 @@ mod helpers;
 use flvx_api::endpoints as ep;
 use flvx_api::ids::UserId;
 use flvx_api::testkit::{Fault, FaultRule, Identity};
-use helpers::{err, ok, ok_empty, setup};
+use flvx_api::version::PanelVersion;
+use helpers::{err, ok, ok_empty, setup_version};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
+
+/// A test that runs `$body` once per version profile.
+macro_rules! on_every_version {
+    ($($name:ident => $body:ident;)*) => {$(
+        #[tokio::test]
+        async fn $name() {
+            for version in PanelVersion::ALL {
+                $body(version).await;
+            }
+        }
+    )*};
+}
+
+on_every_version! {
+    connection_drop_fails_the_request_without_processing_it => connection_drop_fails_the_request_without_processing_it_on;
+    latency_delays_a_normal_answer => latency_delays_a_normal_answer_on;
+    html_502_is_an_nginx_page_and_nothing_happens => html_502_is_an_nginx_page_and_nothing_happens_on;
+    malformed_json_is_truncated_after_the_request_took_effect => malformed_json_is_truncated_after_the_request_took_effect_on;
+    internal_error_answers_minus_2_with_the_message => internal_error_answers_minus_2_with_the_message_on;
+    expired_token_fault_invalidates_every_issued_token => expired_token_fault_invalidates_every_issued_token_on;
+    rules_count_matching_requests_and_skip_login_by_default => rules_count_matching_requests_and_skip_login_by_default_on;
+    journal_records_method_path_body_identity_and_code => journal_records_method_path_body_identity_and_code_on;
+}
 
 fn user_count(snapshot: &Value) -> usize {
     snapshot["users"].as_array().unwrap().len()
 }
 
-#[tokio::test]
-async fn connection_drop_fails_the_request_without_processing_it() {
-    let (panel, api, admin) = setup().await;
+async fn connection_drop_fails_the_request_without_processing_it_on(version: PanelVersion) {
+    let (panel, api, admin) = setup_version(version).await;
     panel.inject(FaultRule::new(Fault::ConnectionDrop).on(ep::USER_CREATE.path));
     let body = json!({"user": "alice", "pwd": "pw"}).to_string();
     let sent = api
@@ -42,9 +66,8 @@ async fn connection_drop_fails_the_request_without_processing_it() {
     assert_eq!(user_count(&panel.snapshot()), 2);
 }
 
-#[tokio::test]
-async fn latency_delays_a_normal_answer() {
-    let (panel, api, admin) = setup().await;
+async fn latency_delays_a_normal_answer_on(version: PanelVersion) {
+    let (panel, api, admin) = setup_version(version).await;
     panel.inject(FaultRule::new(Fault::Latency(Duration::from_millis(400))));
     let started = Instant::now();
     let envelope = api.call(&ep::USER_LIST, &admin, json!({})).await;
@@ -65,9 +88,8 @@ async fn latency_delays_a_normal_answer() {
     assert!(started.elapsed() < Duration::from_millis(400));
 }
 
-#[tokio::test]
-async fn html_502_is_an_nginx_page_and_nothing_happens() {
-    let (panel, api, admin) = setup().await;
+async fn html_502_is_an_nginx_page_and_nothing_happens_on(version: PanelVersion) {
+    let (panel, api, admin) = setup_version(version).await;
     panel.inject(FaultRule::new(Fault::Html502));
     let body = json!({"user": "alice", "pwd": "pw"}).to_string();
     let response = api
@@ -89,9 +111,8 @@ async fn html_502_is_an_nginx_page_and_nothing_happens() {
     assert_eq!(panel.journal().pop().unwrap().code, None);
 }
 
-#[tokio::test]
-async fn malformed_json_is_truncated_after_the_request_took_effect() {
-    let (panel, api, admin) = setup().await;
+async fn malformed_json_is_truncated_after_the_request_took_effect_on(version: PanelVersion) {
+    let (panel, api, admin) = setup_version(version).await;
     panel.inject(FaultRule::new(Fault::MalformedJson).on(ep::USER_CREATE.path));
     let body = json!({"user": "alice", "pwd": "pw"}).to_string();
     let response = api
@@ -111,9 +132,8 @@ async fn malformed_json_is_truncated_after_the_request_took_effect() {
     );
 }
 
-#[tokio::test]
-async fn internal_error_answers_minus_2_with_the_message() {
-    let (panel, api, admin) = setup().await;
+async fn internal_error_answers_minus_2_with_the_message_on(version: PanelVersion) {
+    let (panel, api, admin) = setup_version(version).await;
     panel.inject(FaultRule::new(Fault::InternalError("database is locked".into())).times(2));
     let body = json!({"user": "alice", "pwd": "pw"});
     err(
@@ -131,9 +151,8 @@ async fn internal_error_answers_minus_2_with_the_message() {
     assert_eq!(codes, [Some(0), Some(-2), Some(-2), Some(0)]);
 }
 
-#[tokio::test]
-async fn expired_token_fault_invalidates_every_issued_token() {
-    let (panel, api, admin) = setup().await;
+async fn expired_token_fault_invalidates_every_issued_token_on(version: PanelVersion) {
+    let (panel, api, admin) = setup_version(version).await;
     let second = api.admin().await;
     panel.inject(FaultRule::new(Fault::ExpiredToken));
     err(
@@ -157,9 +176,8 @@ async fn expired_token_fault_invalidates_every_issued_token() {
     );
 }
 
-#[tokio::test]
-async fn rules_count_matching_requests_and_skip_login_by_default() {
-    let (panel, api, admin) = setup().await;
+async fn rules_count_matching_requests_and_skip_login_by_default_on(version: PanelVersion) {
+    let (panel, api, admin) = setup_version(version).await;
     panel.inject(
         FaultRule::new(Fault::Html502)
             .on(ep::USER_LIST.path)
@@ -192,9 +210,8 @@ async fn rules_count_matching_requests_and_skip_login_by_default() {
     ok(&api.call(&ep::TUNNEL_LIST, &admin, json!({})).await);
 }
 
-#[tokio::test]
-async fn journal_records_method_path_body_identity_and_code() {
-    let (panel, api, admin) = setup().await;
+async fn journal_records_method_path_body_identity_and_code_on(version: PanelVersion) {
+    let (panel, api, admin) = setup_version(version).await;
     api.create_user(&admin, "alice", "pw", json!({})).await;
     let alice = api.login("alice", "pw").await;
     panel.clear_journal();

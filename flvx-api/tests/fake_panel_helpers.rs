@@ -203,7 +203,18 @@ pub async fn world_version(version: PanelVersion) -> World {
 
 /// Creates a forward as `token` and returns its id (the newest forward visible to it).
 pub async fn create_forward(api: &Api, token: &str, tunnel: i64, name: &str) -> i64 {
-    let body = json!({"tunnelId": tunnel, "name": name, "remoteAddr": "10.0.0.1:80"});
+    create_forward_to(api, token, tunnel, name, "10.0.0.1:80").await
+}
+
+/// [`create_forward`] with this target (3.0 refuses private targets from customers).
+pub async fn create_forward_to(
+    api: &Api,
+    token: &str,
+    tunnel: i64,
+    name: &str,
+    remote_addr: &str,
+) -> i64 {
+    let body = json!({"tunnelId": tunnel, "name": name, "remoteAddr": remote_addr});
     ok_empty(&api.call(&ep::FORWARD_CREATE, token, body).await);
     api.forwards(token)
         .await
