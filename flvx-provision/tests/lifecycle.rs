@@ -621,10 +621,7 @@ async fn sync_with_a_speed_change_keeps_customer_paused_forwards_stopped_on_the_
         true => vec![],
         false => vec![json!({"ids": [f.c.0]})],
     };
-    assert_eq!(
-        w.bodies_to(endpoints::FORWARD_BATCH_PAUSE.path),
-        repause
-    );
+    assert_eq!(w.bodies_to(endpoints::FORWARD_BATCH_PAUSE.path), repause);
     assert_eq!(w.forward_state(f.c), PAUSED);
     assert_eq!(w.forward_state(f.a), RUNNING);
     assert_eq!(w.forward_state(f.b), RUNNING);
@@ -1071,4 +1068,3 @@ async fn operations_on_an_unprovisioned_service_send_nothing(version: PanelVersi
     assert!(w.panel.journal().is_empty(), "{:?}", w.panel.journal());
     assert_eq!(w.store.get(SERVICE_ID), None, "nothing saved");
 }
-

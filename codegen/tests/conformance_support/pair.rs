@@ -62,21 +62,30 @@ impl Panel {
         }
     }
 
-    /// The database without the wall-clock columns (the two panels run the same steps a
+    /// The database without the wall-clock columns (3.0 adds two) (the two panels run the same steps a
     /// little apart in time; ids, expiries and everything else must match exactly).
     pub fn state(&self) -> Value {
         let mut snapshot = self.fake().snapshot();
-        for table in ["users", "forwards", "bindings"] {
+        for table in ["users", "forwards", "bindings", "quotas"] {
             for row in snapshot[table].as_array_mut().into_iter().flatten() {
                 if let Some(row) = row.as_object_mut() {
-                    row.remove("createdTime");
-                    row.remove("updatedTime");
+                    for column in WALL_CLOCK_COLUMNS {
+                        row.remove(*column);
+                    }
                 }
             }
         }
         snapshot
     }
 }
+
+/// Columns that hold the moment something happened rather than a value the runtimes set.
+const WALL_CLOCK_COLUMNS: &[&str] = &[
+    "createdTime",
+    "updatedTime",
+    "passwordChangedAt",
+    "disabledAt",
+];
 
 /// Which runtime.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
