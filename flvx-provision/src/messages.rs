@@ -140,8 +140,8 @@ catalogue! {
     }
     /// The panel refused, for a reason the catalogue explains.
     PanelRefused = "panel_refused" {
-        en: "The FLVX panel refused {action}: {reason}",
-        zh: "FLVX 面板拒绝了{action}：{reason}"
+        en: "The FLVX panel did not allow {action}: {reason}",
+        zh: "FLVX 面板不允许{action}：{reason}"
     }
     /// Reason: the account has as many running forwards as allowed (3.0 enforces it).
     ReasonForwardLimit = "reason_forward_limit" {

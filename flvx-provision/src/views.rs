@@ -3,7 +3,7 @@
 
 use crate::dates::Date;
 use crate::engine::{Engine, Service};
-use crate::error::{PanelContext, ProvisionError};
+use crate::error::ProvisionError;
 use crate::messages::{Lang, Msg};
 use flvx_api::ids::UserId;
 use flvx_api::models::{Binding, Forward, Package};
@@ -69,7 +69,8 @@ pub struct ForwardView {
 impl Engine {
     /// The client-area view, from the customer's own package. Calls (as the customer):
     /// `user/package` (plus a login when the customer's token is not cached); for a
-    /// suspended service, `user/list` and `forward/list` as the admin.
+    /// suspended service, or one the panel disabled, `user/list` and `forward/list` as the
+    /// admin.
     pub async fn client_view(
         &self,
         service: &Service,
@@ -77,16 +78,26 @@ impl Engine {
     ) -> Result<ServiceView, ProvisionError> {
         let (record, user) = self.provisioned(service.id).await?;
         if record.suspended {
-            return self.suspended_view(service, user, lang).await;
+            return self.admin_view(service, user, lang).await;
         }
         let customer = self.customer(service, &service.username());
-        let package = customer.package().await.during(Msg::ActionUsage)?;
-        Ok(service_view(&package, service.plan.max_forwards, lang))
+        match customer.package().await {
+            Ok(package) => Ok(service_view(&package, service.plan.max_forwards, lang)),
+            // Disabled by the panel itself (expired, quota): 3.0 refuses the customer's
+            // token and its login, so the view comes from the admin's lists too.
+            Err(flvx_api::Error::LoginRejected { .. } | flvx_api::Error::Unauthorized { .. }) => {
+                self.admin_view(service, user, lang).await
+            }
+            Err(source) => Err(ProvisionError::Panel {
+                action: Msg::ActionUsage,
+                source,
+            }),
+        }
     }
 
-    /// A suspended customer cannot log in (and 3.0 refuses its tokens too), so its view
+    /// A disabled customer cannot log in (and 3.0 refuses its tokens too), so its view
     /// comes from the admin's lists: `user/list` and `forward/list`; no tunnel details.
-    async fn suspended_view(
+    async fn admin_view(
         &self,
         service: &Service,
         user: UserId,

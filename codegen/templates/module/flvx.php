@@ -374,7 +374,7 @@ function flvx_AdminCustomButtonArray()
  */
 function flvx_ClientAreaAllowedFunctions()
 {
-    return array('AddForward', 'DeleteForward', 'PauseForward', 'ResumeForward');
+    return array('AddForward', 'DeleteForward', 'PauseForward', 'ResumeForward', 'ResetForwardTraffic');
 }
 
 /**
@@ -428,6 +428,25 @@ function flvx_PauseForward(array $params)
         return 'success';
     } catch (\Throwable $e) {
         return FlvxEngine::failureMessage('PauseForward', $params, $e, true);
+    }
+}
+
+/**
+ * Client action: zero a forward's own traffic counter (POST forward_id), where the product
+ * offers it (FLVX 3.0 builds since July 2026).
+ */
+function flvx_ResetForwardTraffic(array $params)
+{
+    try {
+        if (!FlvxEngine::isPostRequest()) {
+            return FlvxViews::label('post_required');
+        }
+        $forward = FlvxEngine::forwardId(isset($_POST['forward_id']) ? $_POST['forward_id'] : '');
+        $service = FlvxService::fromParams($params);
+        FlvxEngine::fromParams($params)->resetForwardTraffic($service, $forward);
+        return 'success';
+    } catch (\Throwable $e) {
+        return FlvxEngine::failureMessage('ResetForwardTraffic', $params, $e, true);
     }
 }
 

@@ -91,6 +91,10 @@ pub struct Step {
     pub expect: Option<String>,
     /// The expected panel calls (paths without `/api/v1/`, logins aside), in order.
     pub calls: Option<Vec<String>>,
+    /// The expected outcome on FLVX 3.0, where it differs from `expect`.
+    pub expect_v3: Option<String>,
+    /// The expected panel calls on FLVX 3.0, where they differ from `calls`.
+    pub calls_v3: Option<Vec<String>>,
 
     /// A panel event: `add_traffic`, `advance_days`, `daily_job`, `delete_user`,
     /// `create_user`, `nodes`, `expire_tokens`, `clear_faults`, `server_down`.

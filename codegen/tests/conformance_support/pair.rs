@@ -110,6 +110,8 @@ pub struct Both {
 
 /// The two runtimes, their panels and their WHMCS worlds.
 pub struct Pair {
+    /// The FLVX line both panels run.
+    pub version: PanelVersion,
     /// The Rust engine's panel.
     pub rust_panel: Panel,
     /// The PHP module's panel.
@@ -218,6 +220,7 @@ impl Pair {
         let (user, password) = (FakePanel::ADMIN_USER, FakePanel::ADMIN_PASSWORD);
         let timeout = Duration::from_millis(TIMEOUT_MS);
         Pair {
+            version,
             rust: RustSide::new(&rust_panel.url(), user, password, timeout),
             php: PhpSide::new(temp_dir(name), &php_panel.url(), user, password, TIMEOUT_MS),
             rust_admin: admin_client(&rust_panel.url(), user, password),
@@ -257,7 +260,9 @@ impl Pair {
         }
         let now = system_now();
         let timeout = Duration::from_secs(30);
+        let version = admin.panel_version().await.map_err(|e| e.to_string())?;
         Ok(Pair {
+            version,
             rust: RustSide::new(url, user, password, timeout),
             php: PhpSide::new(
                 temp_dir(&format!("live-{name}")),
@@ -491,14 +496,23 @@ impl Pair {
         } else {
             "success"
         };
-        let want = step.expect.as_deref().unwrap_or(default);
+        let v3 = self.version >= PanelVersion::V3_0;
+        let expect = match (&step.expect_v3, v3) {
+            (Some(on_v3), true) => Some(on_v3),
+            _ => step.expect.as_ref(),
+        };
+        let want = expect.map_or(default, String::as_str);
         if both.rust.outcome.label() != want {
             problems.push(format!("expected {want}, Rust got {:?}", both.rust.outcome));
         }
         if !self.is_fake() {
             return problems;
         }
-        if let Some(expected) = &step.calls {
+        let calls = match (&step.calls_v3, v3) {
+            (Some(on_v3), true) => Some(on_v3),
+            _ => step.calls.as_ref(),
+        };
+        if let Some(expected) = calls {
             let paths: Vec<&str> = both
                 .rust_calls
                 .iter()

@@ -197,6 +197,17 @@ final class FlvxService
     }
 
     /**
+     * An optional integer plan value: null when the option was left empty (the panel's
+     * value is then kept).
+     *
+     * @return int|null
+     */
+    public function optional(string $key)
+    {
+        return isset($this->plan[$key]) && is_numeric($this->plan[$key]) ? (int) $this->plan[$key] : null;
+    }
+
+    /**
      * An integer plan value (0 when absent).
      */
     public function number(string $key): int

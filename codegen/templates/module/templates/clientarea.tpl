@@ -118,6 +118,13 @@
                                         <button type="submit" class="btn btn-default btn-secondary btn-sm">{$flvxLang.action_resume|escape:'html'}</button>
                                     </form>
                                 {/if}
+                                {if $flvxCanResetTraffic}
+                                    <form method="post" action="clientarea.php?action=productdetails&amp;id={$flvxServiceId|escape:'html'}&amp;modop=custom&amp;a=ResetForwardTraffic" style="display: inline;">
+                                        <input type="hidden" name="token" value="{$token|escape:'html'}">
+                                        <input type="hidden" name="forward_id" value="{$forward.id|escape:'html'}">
+                                        <button type="submit" class="btn btn-default btn-secondary btn-sm">{$flvxLang.action_reset_forward|escape:'html'}</button>
+                                    </form>
+                                {/if}
                                 <form method="post" action="clientarea.php?action=productdetails&amp;id={$flvxServiceId|escape:'html'}&amp;modop=custom&amp;a=DeleteForward" style="display: inline;" data-confirm="{$flvxLang.confirm_delete|escape:'html'}" onsubmit="return window.confirm(this.getAttribute('data-confirm'));">
                                     <input type="hidden" name="token" value="{$token|escape:'html'}">
                                     <input type="hidden" name="forward_id" value="{$forward.id|escape:'html'}">

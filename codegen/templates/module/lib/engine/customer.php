@@ -121,6 +121,20 @@ trait FlvxEngineCustomer
      * `forward/delete|pause|resume` as the customer; "does not exist" (which the panel
      * also says for another user's forward) becomes `forward_not_found`.
      */
+    /**
+     * Zeroes one forward's own traffic counter, where the product lets customers (3.0
+     * builds since July 2026; the quota and the account's counters are untouched).
+     * Calls (as the customer): `forward/reset-flow`.
+     */
+    public function resetForwardTraffic(FlvxService $service, int $forward): void
+    {
+        $this->provisioned($service->id);
+        if ($service->text('forward_traffic_reset') !== 'yes') {
+            throw new FlvxProvisionException('forward_reset_not_offered');
+        }
+        $this->customerCall($service, 'forward_reset_flow', $forward);
+    }
+
     private function customerCall(FlvxService $service, string $endpoint, int $forward): void
     {
         $customer = $this->customer($service);

@@ -34,9 +34,18 @@ trait FlvxEngineRepush
      *
      * @param int[] $tunnels
      */
+    /**
+     * Whether a binding write restarts paused forwards on the node (2.1), so that they must
+     * be paused again; 3.0 re-pauses them itself.
+     */
+    private function repushRestartsPaused(string $action): bool
+    {
+        return !$this->isVersion3($action);
+    }
+
     private function repause(int $user, array $tunnels, string $action): void
     {
-        if (count($tunnels) === 0) {
+        if (count($tunnels) === 0 || !$this->repushRestartsPaused($action)) {
             return;
         }
         $paused = array();

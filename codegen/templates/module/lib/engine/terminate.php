@@ -77,7 +77,7 @@ trait FlvxEngineTerminate
 
     private function disableAccount(FlvxService $service, array $record, int $user, string $action): array
     {
-        $update = $this->desiredUser($service, $user, 0, null, $action);
+        $update = $this->userUpdate($service, $user, 0, null, $action);
         $this->call($this->api, 'user_update', $update, $action);
         $record['suspended'] = true;
         $record['terminated'] = true;

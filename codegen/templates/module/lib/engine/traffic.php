@@ -26,11 +26,14 @@ trait FlvxEngineTraffic
         $record = $this->provisioned($service->id);
         $user = (int) $record['user_id'];
         $expired = self::expiryPassed($record, $service);
-        $update = $this->desiredUser($service, $user, self::userStatus($record), null, $action);
+        $update = $this->userUpdate($service, $user, self::userStatus($record), null, $action);
         $this->call($this->api, 'user_update', $update, $action);
         $repushed = $expired ? $this->reenableBindings($service, $record, $user, $action) : array();
-        $resumed = array('done' => array(), 'failed' => 0);
-        if (!$record['suspended'] || $expired) {
+        $resumed = array('done' => array(), 'failed' => 0, 'reason' => null);
+        // A suspended service resumes nothing; it only re-pauses what a re-push restarted,
+        // which 3.0 does by itself.
+        $repause = $expired && $this->repushRestartsPaused($action);
+        if (!$record['suspended'] || $repause) {
             $forwards = $this->forwardsOf($user, $action);
             $resumed = $this->resumePanelPaused($record, $user, $forwards, $action);
             $this->pauseStillPaused($user, $forwards, $repushed, $resumed, $action);
@@ -52,6 +55,11 @@ trait FlvxEngineTraffic
         $record = $this->provisioned($service->id);
         $user = (int) $record['user_id'];
         $this->call($this->api, 'user_reset', array('id' => $user, 'type' => 1), $action);
+        if (count(self::quotaKeys($service)) > 0) {
+            // Sold daily/monthly quotas are windows of their own (3.0), which `user/reset`
+            // leaves alone; their reset also lifts a quota block.
+            $this->call($this->api, 'user_quota_reset', array('userId' => $user, 'scope' => 'all'), $action);
+        }
         if ($record['suspended']) {
             return $record;
         }
@@ -69,7 +77,7 @@ trait FlvxEngineTraffic
     private function resumePanelPaused(array $record, int $user, array $forwards, string $action): array
     {
         if ($record['suspended']) {
-            return array('done' => array(), 'failed' => 0);
+            return array('done' => array(), 'failed' => 0, 'reason' => null);
         }
         $paused = array();
         foreach ($forwards as $forward) {
@@ -89,6 +97,9 @@ trait FlvxEngineTraffic
      */
     private function pauseStillPaused(int $user, array $forwards, array $tunnels, array $resumed, string $action): void
     {
+        if (!$this->repushRestartsPaused($action)) {
+            return;
+        }
         $stillPaused = array();
         foreach ($forwards as $forward) {
             $id = (int) $forward['id'];

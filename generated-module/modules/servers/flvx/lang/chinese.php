@@ -24,7 +24,7 @@ return array(
     'needs_newer_panel' => '产品选项“{option}”需要 FLVX 3.0，但该面板运行的是 FLVX {version}，会静默忽略此设置。请将面板升级到 FLVX 3.0，或在产品的模块设置中清空该选项。',
     'needs_forward_reset_flow' => '产品选项“{option}”需要 2026 年 7 月及以后的 FLVX 3.0 版本，而该面板不支持按转发重置流量。请升级面板，或将该选项设为“否”。',
     'password_too_long' => '该服务密码超过 72 字节，FLVX 3.0 无法保存（bcrypt 限制）。请为该服务设置更短的密码（最多 64 个字符）后重试。',
-    'panel_refused' => 'FLVX 面板拒绝了{action}：{reason}',
+    'panel_refused' => 'FLVX 面板不允许{action}：{reason}',
     'reason_forward_limit' => '该账户运行中的转发已达套餐上限。请先暂停或删除一条，或升级套餐。',
     'reason_account_disabled' => '该账户在面板上已停用（已暂停或已到期）。请先恢复或续费该服务。',
     'reason_account_expired' => '该账户在面板上已到期。请先续费该服务。',

@@ -24,7 +24,7 @@ return array(
     'needs_newer_panel' => 'Product option "{option}" needs FLVX 3.0, but this panel runs FLVX {version}, which would silently ignore it. Update the panel to FLVX 3.0, or clear the option in the product\'s Module Settings.',
     'needs_forward_reset_flow' => 'Product option "{option}" needs an FLVX 3.0 build from July 2026 or later, and this panel has no per-forward traffic reset. Update the panel, or set the option to No.',
     'password_too_long' => 'The service password is longer than 72 bytes, which FLVX 3.0 cannot store (bcrypt). Set a shorter password on the service (64 characters at most) and try again.',
-    'panel_refused' => 'The FLVX panel refused {action}: {reason}',
+    'panel_refused' => 'The FLVX panel did not allow {action}: {reason}',
     'reason_forward_limit' => 'the account already runs as many forwards as its package allows. Pause or delete one first, or upgrade the package.',
     'reason_account_disabled' => 'the account is disabled on the panel (suspended or expired). Reactivate or renew the service first.',
     'reason_account_expired' => 'the account has expired on the panel. Renew the service first.',

@@ -202,6 +202,10 @@ final class FlvxEngine
                 $mine[] = $forward;
             }
         }
+        // Oldest first, as 2.1 lists them (3.0 lists newest first).
+        usort($mine, function (array $a, array $b) {
+            return (int) $a['id'] <=> (int) $b['id'];
+        });
         return $mine;
     }
 
@@ -269,7 +273,7 @@ final class FlvxEngine
      *
      * @param string|null $password a new password, or null to keep the current one
      */
-    private function desiredUser(FlvxService $service, int $user, int $status, $password, string $action): array
+    private function desiredUser(FlvxService $service, int $user, int $status, $password, string $action, $maxConn = null): array
     {
         $body = array('id' => $user, 'user' => $service->username());
         if ($password !== null) {
@@ -285,7 +289,99 @@ final class FlvxEngine
         if ($group > 0) {
             $body['groupIds'] = array($group);
         }
-        return $body;
+        if ($maxConn !== null) {
+            $body['maxConn'] = (int) $maxConn;
+        }
+        return $body + self::quotaKeys($service);
+    }
+
+    /**
+     * A full update of `$user` from the plan (Engine::user_update). When the plan leaves the
+     * connection cap to the panel, a 3.0 update must still carry the current one (omitted,
+     * it is reset to 0), so it is read first: one `user/list`. 2.1 has no cap.
+     */
+    private function userUpdate(FlvxService $service, int $user, int $status, $password, string $action): array
+    {
+        $maxConn = $service->optional('max_connections');
+        if ($maxConn === null && $this->isVersion3($action)) {
+            $current = $this->currentUser($service, $user, $action);
+            $maxConn = ($current !== null && isset($current['maxConn'])) ? (int) $current['maxConn'] : 0;
+        }
+        return $this->desiredUser($service, $user, $status, $password, $action, $maxConn);
+    }
+
+    /**
+     * The panel's row of `$user`: searched by the service's name (a short answer), and among
+     * all users when the customer renamed itself.
+     *
+     * @return array|null
+     */
+    private function currentUser(FlvxService $service, int $user, string $action)
+    {
+        $named = $this->listCall($this->api, 'user_list', array('keyword' => $service->username()), $action, array('id'));
+        foreach ($named as $row) {
+            if ((int) $row['id'] === $user) {
+                return $row;
+            }
+        }
+        return $this->findUser($user, $action);
+    }
+
+    /** Whether the panel is on the 3.0 line (learnt from its token, so free after login). */
+    private function isVersion3(string $action): bool
+    {
+        try {
+            return $this->api->isVersion3();
+        } catch (FlvxApiException $e) {
+            throw self::panelError($action, $e);
+        }
+    }
+
+    /**
+     * Refuses a plan that sets options this panel lacks, before anything is written: 2.1
+     * would ignore them without a word (Engine::check_panel_supports).
+     */
+    private function checkPanelSupports(FlvxService $service, string $action): void
+    {
+        $option = FlvxOptions::needsVersion3($service->plan);
+        if ($option === null) {
+            return;
+        }
+        if (!$this->isVersion3($action)) {
+            throw new FlvxProvisionException('needs_newer_panel', array(
+                'option' => $option,
+                'version' => $this->api->panelVersion(),
+            ));
+        }
+        if ($service->text('forward_traffic_reset') !== 'yes') {
+            return;
+        }
+        try {
+            $resets = $this->api->supportsForwardResetFlow();
+        } catch (FlvxApiException $e) {
+            throw self::panelError($action, $e);
+        }
+        if (!$resets) {
+            throw new FlvxProvisionException('needs_forward_reset_flow', array(
+                'option' => FlvxOptions::labelOf('forward_traffic_reset'),
+            ));
+        }
+    }
+
+    /**
+     * The daily and monthly quota keys the plan sets (3.0); windows it leaves empty are not
+     * sent, which keeps their panel values.
+     */
+    private static function quotaKeys(FlvxService $service): array
+    {
+        $keys = array();
+        foreach (array('daily_quota' => 'dailyQuotaGB', 'monthly_quota' => 'monthlyQuotaGB') as $option => $key) {
+            $value = $service->optional($option);
+            if ($value !== null) {
+                $keys[$key] = $value;
+            }
+        }
+        return $keys;
     }
 
     /**
@@ -308,7 +404,11 @@ final class FlvxEngine
         if ($group > 0) {
             $body['groupIds'] = array($group);
         }
-        return $body;
+        $maxConn = $service->optional('max_connections');
+        if ($maxConn !== null) {
+            $body['maxConn'] = $maxConn;
+        }
+        return $body + self::quotaKeys($service);
     }
 
     /**
@@ -416,11 +516,54 @@ final class FlvxEngine
      */
     public static function panelError(string $action, FlvxApiException $e): FlvxProvisionException
     {
+        $reason = self::reasonOf($e);
+        if ($reason !== null) {
+            return new FlvxProvisionException(
+                'panel_refused',
+                array('action' => FlvxLang::text($action), 'reason' => FlvxLang::text($reason)),
+                $e
+            );
+        }
         return new FlvxProvisionException(
             'panel_error',
             array('action' => FlvxLang::text($action), 'detail' => $e->getMessage()),
             $e
         );
+    }
+
+    /**
+     * The catalogue reason for a refusal the catalogue explains (refusals.rs): a refused
+     * target, an inactive licence, or a known panel message.
+     *
+     * @return string|null a message key
+     */
+    private static function reasonOf(FlvxApiException $e)
+    {
+        if ($e->getKind() === FlvxApiException::TARGET) {
+            return 'reason_target_refused';
+        }
+        if ($e->getKind() === FlvxApiException::LICENCE) {
+            return 'reason_licence_inactive';
+        }
+        if ($e->getKind() !== FlvxApiException::API) {
+            return null;
+        }
+        return self::reasonFor((string) $e->getPanelMessage());
+    }
+
+    /**
+     * The catalogue reason for a panel message, if the table knows it.
+     *
+     * @return string|null a message key
+     */
+    public static function reasonFor(string $panelMessage)
+    {
+        foreach (FlvxConstants::REFUSALS as $refusal) {
+            if (strpos($panelMessage, $refusal[0]) !== false) {
+                return $refusal[1];
+            }
+        }
+        return null;
     }
 
     private static function panelErrorText(string $action, string $detail): FlvxProvisionException

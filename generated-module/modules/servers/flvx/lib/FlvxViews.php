@@ -122,6 +122,7 @@ final class FlvxViews
             'flvxUsername' => $service->username(),
             'flvxPassword' => $service->password,
             'flvxSuspended' => (bool) $record['suspended'],
+            'flvxCanResetTraffic' => $service->text('forward_traffic_reset') === 'yes' && !$record['suspended'],
             'flvxSuspendedText' => $record['suspended'] ? FlvxLang::text('service_suspended') : '',
             'flvxAddTunnels' => $addTunnels,
             'flvxCanAdd' => !$record['suspended'] && !$atLimit && count($addTunnels) > 0,

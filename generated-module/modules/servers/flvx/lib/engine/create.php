@@ -45,6 +45,7 @@ trait FlvxEngineCreate
     {
         $action = 'action_create';
         self::checkServicePassword($service);
+        $this->checkPanelSupports($service, $action);
         $original = $this->store->load($service->id);
         if ($original['user_id'] !== null && !$original['create_pending']) {
             return $original['terminated'] ? $this->reactivate($service) : $this->sync($service);
@@ -117,7 +118,11 @@ trait FlvxEngineCreate
         }
         if ($adopting || $fingerprint !== $service->expiryMs()) {
             $status = self::userStatus($original);
-            $update = $this->desiredUser($service, (int) $user['id'], $status, $service->password, $action);
+            $maxConn = $service->optional('max_connections');
+            if ($maxConn === null && isset($user['maxConn'])) {
+                $maxConn = (int) $user['maxConn'];
+            }
+            $update = $this->desiredUser($service, (int) $user['id'], $status, $service->password, $action, $maxConn);
             $this->call($this->api, 'user_update', $update, $action);
         }
         return $user;
@@ -132,6 +137,10 @@ trait FlvxEngineCreate
         $trimmed = self::trimUnicode($service->password);
         if ($trimmed === '' || $trimmed !== $service->password) {
             throw new FlvxProvisionException('invalid_password');
+        }
+        // 3.0's bcrypt refuses longer passwords (refused on 2.1 too, for a later upgrade).
+        if (strlen($service->password) > FlvxConstants::MAX_PASSWORD_BYTES) {
+            throw new FlvxProvisionException('password_too_long');
         }
     }
 }

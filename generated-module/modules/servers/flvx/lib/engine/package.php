@@ -27,8 +27,9 @@ trait FlvxEnginePackage
     {
         $action = 'action_change_package';
         $record = $this->provisioned($service->id);
+        $this->checkPanelSupports($service, $action);
         $user = (int) $record['user_id'];
-        $update = $this->desiredUser($service, $user, self::userStatus($record), null, $action);
+        $update = $this->userUpdate($service, $user, self::userStatus($record), null, $action);
         $this->call($this->api, 'user_update', $update, $action);
         $record['pushed_expiry'] = $update['expTime'];
         list($record, $repushed) = $this->applyBindings($service, $record, $user, $action);
@@ -47,7 +48,7 @@ trait FlvxEnginePackage
         self::checkServicePassword($service);
         $record = $this->provisioned($service->id);
         $user = (int) $record['user_id'];
-        $update = $this->desiredUser($service, $user, self::userStatus($record), $service->password, $action);
+        $update = $this->userUpdate($service, $user, self::userStatus($record), $service->password, $action);
         $this->call($this->api, 'user_update', $update, $action);
         $this->forgetCustomer($service->username());
         $record['pushed_expiry'] = $update['expTime'];
@@ -72,11 +73,17 @@ trait FlvxEnginePackage
             throw new FlvxProvisionException('not_provisioned');
         }
         $user = (int) $record['user_id'];
-        if ($this->findUser($user, $action) === null) {
+        $found = $this->findUser($user, $action);
+        if ($found === null) {
             return $this->recreate($service, $record['suspended']);
         }
         $expired = self::expiryPassed($record, $service);
-        $update = $this->desiredUser($service, $user, self::userStatus($record), null, $action);
+        // The read above already holds the panel's connection cap (3.0): no second read.
+        $maxConn = $service->optional('max_connections');
+        if ($maxConn === null && isset($found['maxConn'])) {
+            $maxConn = (int) $found['maxConn'];
+        }
+        $update = $this->desiredUser($service, $user, self::userStatus($record), null, $action, $maxConn);
         $this->call($this->api, 'user_update', $update, $action);
         $record['pushed_expiry'] = $update['expTime'];
         $repushed = $expired ? $this->reenableBindings($service, $record, $user, $action) : array();

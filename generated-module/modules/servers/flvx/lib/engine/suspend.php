@@ -25,7 +25,7 @@ trait FlvxEngineSuspend
         $action = 'action_suspend';
         $record = $this->provisioned($service->id);
         $user = (int) $record['user_id'];
-        $update = $this->desiredUser($service, $user, 0, null, $action);
+        $update = $this->userUpdate($service, $user, 0, null, $action);
         $this->call($this->api, 'user_update', $update, $action);
         $record['suspended'] = true;
         $record['pushed_expiry'] = $update['expTime'];
@@ -60,7 +60,7 @@ trait FlvxEngineSuspend
         $record = $this->provisioned($service->id);
         $user = (int) $record['user_id'];
         $expired = self::expiryPassed($record, $service);
-        $update = $this->desiredUser($service, $user, 1, null, $action);
+        $update = $this->userUpdate($service, $user, 1, null, $action);
         $this->call($this->api, 'user_update', $update, $action);
         $repushed = $expired ? $this->reenableBindings($service, $record, $user, $action) : array();
         $paused = $record['suspended_forwards'];
