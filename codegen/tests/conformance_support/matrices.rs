@@ -1304,7 +1304,7 @@ pub async fn admin_functions(version: PanelVersion) -> Tally {
                 .is_some_and(|o| o.values().any(|v| v == "Sync"))
         }),
         ("ClientAreaAllowedFunctions", false, |r| {
-            r.as_array().is_some_and(|a| a.len() == 4)
+            r.as_array().is_some_and(|a| a.len() == 5)
         }),
     ];
     for (function, down, check) in cases {

@@ -89,6 +89,8 @@ final class FlvxViews
                 $choices[$id] = self::textField($row, 'name') . ' (#' . $id . ')';
             }
         }
+        // By id, as 2.1 lists them (3.0 lists newest first); "(none)" (0) stays first.
+        ksort($choices);
         return $choices;
     }
 
