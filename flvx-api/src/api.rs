@@ -17,8 +17,8 @@ use async_trait::async_trait;
 use serde_json::{Value, json};
 use std::sync::Arc;
 
-/// Every FLVX operation a billing integration uses (contract §5). Section numbers refer to
-/// the contract; each method documents the trap it guards against.
+/// Every FLVX operation a billing integration uses (panel behaviour §5). Section numbers refer
+/// to [`crate::panel_behaviour`]; each method documents the trap it guards against.
 #[async_trait]
 pub trait FlvxApi: Send + Sync {
     /// The same panel, acting as another account (for example a customer, since forwards

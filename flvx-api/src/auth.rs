@@ -1,6 +1,6 @@
 //! Credentials and the cached admin token.
 //!
-//! The panel's tokens live 90 days and cannot be revoked (contract §2.2), so one login is
+//! The panel's tokens live 90 days and cannot be revoked (panel behaviour §2.2), so one login is
 //! reused until it expires or the panel refuses it. Refreshes are single-flight: the lock is
 //! held across the login, and a refusal only clears the token it was given.
 
@@ -20,7 +20,7 @@ pub enum Credentials {
         /// The password.
         password: SecretString,
     },
-    /// A pre-issued token, for panels whose login needs a captcha (contract §2.4).
+    /// A pre-issued token, for panels whose login needs a captcha (panel behaviour §2.4).
     Token(SecretString),
 }
 
@@ -128,7 +128,7 @@ impl TokenCache {
 }
 
 /// The `exp` claim (unix seconds) of a JWT-shaped token, read without verifying it: it is
-/// only a hint for refreshing early. The panel's `alg` name is non-standard (contract §2.2).
+/// only a hint for refreshing early. The panel's `alg` name is non-standard (panel behaviour §2.2).
 fn jwt_expiry(token: &str) -> Option<u64> {
     let payload = token.split('.').nth(1)?;
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD

@@ -19,7 +19,7 @@ use tokio::sync::OnceCell;
 /// Default time allowed to open a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default time allowed for a whole request; above the panel's own 30 s write timeout for
-/// calls that wait on slow nodes (contract §1.1).
+/// calls that wait on slow nodes (panel behaviour §1.1).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(35);
 
 /// A client for one FLVX panel. Cheap to clone: clones share the connection pool and token.
@@ -146,7 +146,7 @@ impl FlvxClient {
     }
 
     /// A client for the same panel and connection pool acting as another account, for
-    /// example a customer (forwards always belong to their creator, contract §5.19).
+    /// example a customer (forwards always belong to their creator, panel behaviour §5.19).
     pub fn with_credentials(&self, credentials: Credentials) -> FlvxClient {
         FlvxClient {
             inner: Arc::new(Inner {

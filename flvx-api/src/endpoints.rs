@@ -3,7 +3,7 @@
 //! The Rust client reads it to build requests, and the code generator reads it to emit
 //! the PHP client, so a path, an auth level or a request key is written only here.
 
-/// HTTP method of an endpoint. Almost everything is `POST` with a JSON body (contract §1.2).
+/// HTTP method of an endpoint. Almost everything is `POST` with a JSON body (panel behaviour §1.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
     /// `POST` with a JSON body.
@@ -22,7 +22,7 @@ impl Method {
     }
 }
 
-/// Who may call an endpoint (contract §2.3).
+/// Who may call an endpoint (panel behaviour §2.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthLevel {
     /// No token needed.
@@ -33,7 +33,7 @@ pub enum AuthLevel {
     Admin,
 }
 
-/// How the panel decodes the request body (contract §1.6).
+/// How the panel decodes the request body (panel behaviour §1.6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BodyKind {
     /// Decoded into a Go struct: unknown keys, string numbers and a missing body are errors.

@@ -1,5 +1,5 @@
 //! The `{code, msg, ts, data}` envelope every FLVX answer comes in, with HTTP 200 for
-//! errors too (contract §1.3-§1.5): success is decided by `code` alone.
+//! errors too (panel behaviour §1.3-§1.5): success is decided by `code` alone.
 
 use crate::Error;
 use serde::Deserialize;

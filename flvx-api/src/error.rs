@@ -112,7 +112,7 @@ pub enum Error {
         msg: String,
     },
 
-    /// Login needs a captcha, which an API client cannot solve (contract §2.4).
+    /// Login needs a captcha, which an API client cannot solve (panel behaviour §2.4).
     #[error(
         "FLVX rejected the login: the panel requires a captcha ({msg}); {hint}",
         hint = hints::CAPTCHA

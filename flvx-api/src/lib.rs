@@ -27,8 +27,18 @@
 //! # }
 //! ```
 //!
+//! Two FLVX lines are supported, 2.1 (2.1.4 and later) and 3.0 (3.0.1-beta1 and later).
+//! The client learns which one it talks to from the login token it is issued, without a
+//! call of its own ([`FlvxClient::panel_version`]), sends the `X-FLVX-API-Client: whmcs`
+//! login header that lets billing modules past the captcha on 3.0, and keeps 3.0's
+//! additions (connection caps, daily and monthly quotas, named batch failures, update
+//! warnings) in the same models, absent on 2.1.
+//!
+//! The panel behaviour all of this relies on, for both lines, is described in
+//! [`panel_behaviour`]; "§4.3" in these docs means its section 4.3.
+//!
 //! With the `testkit` feature, [`testkit::FakePanel`] is a stateful in-process panel for
-//! tests and examples.
+//! tests and examples, with a profile for each line.
 
 #![warn(missing_docs)]
 
@@ -40,6 +50,8 @@ mod envelope;
 mod error;
 pub mod ids;
 pub mod models;
+#[doc = include_str!("../docs/panel-behaviour.md")]
+pub mod panel_behaviour {}
 pub mod panel_messages;
 pub mod recipes;
 mod retry;

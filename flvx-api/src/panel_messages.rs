@@ -1,5 +1,5 @@
 //! Panel messages that carry meaning for a client. The panel's messages are hard-coded
-//! Chinese strings (contract §1.3); these few are matched on, so they are defined once
+//! Chinese strings (panel behaviour §1.3); these few are matched on, so they are defined once
 //! here (the code generator also emits them for the PHP module).
 
 /// `user/create` and `user/update`: the name is taken (exact, case-sensitive match).

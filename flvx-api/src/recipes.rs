@@ -1,4 +1,4 @@
-//! Multi-call recipes for the panel's gaps (contract §6): creates return no id, so they
+//! Multi-call recipes for the panel's gaps (panel behaviour §6): creates return no id, so they
 //! are followed by a lookup; updates are full replaces, so "change one field" reads the
 //! current record, merges, and writes it all back.
 

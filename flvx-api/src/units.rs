@@ -1,5 +1,5 @@
 //! Units as types. The panel mixes GiB, bytes, milliseconds and days of the month in
-//! neighbouring fields (contract §10.6); each gets its own type so they cannot be swapped.
+//! neighbouring fields (panel behaviour §10.6); each gets its own type so they cannot be swapped.
 
 use crate::Error;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};

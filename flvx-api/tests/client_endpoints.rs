@@ -4,7 +4,7 @@
 //! `088027d`) answered to a probe, copied byte for byte. The only edit is in
 //! `user_login.json`, whose token is replaced by a fake JWT-shaped value (real claims,
 //! fake signature). The one exception is `forward_update_contract.json`: no `forward/update`
-//! call was recorded, so that fixture is written from the contract (flvx-api.md §5.19:
+//! call was recorded, so that fixture is written from the contract (panel behaviour §5.19:
 //! `data` none, so the key is absent, §1.3).
 //!
 //! Each test mounts its fixture on the endpoint's path and matches the exact body the SDK
@@ -1368,7 +1368,7 @@ async fn create_forward_without_a_target_is_refused_before_sending() {
 }
 
 /// No `forward/update` call was recorded: `forward_update_contract.json` is the answer the
-/// contract describes (flvx-api.md §5.19, data none).
+/// contract describes (panel behaviour §5.19, data none).
 #[tokio::test]
 async fn update_forward_sends_only_the_patched_keys() {
     let (server, client) = panel().await;

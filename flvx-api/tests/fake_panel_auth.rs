@@ -175,7 +175,7 @@ async fn non_post_methods_and_handlers_without_a_method_check() {
     err(&put.json().await.unwrap(), -1, "请求失败");
     let login = api.send("GET", ep::USER_LOGIN.path, None, "").await;
     err(&login.json().await.unwrap(), -1, "请求失败");
-    // tunnel/user/assign does not check the method (contract §1.2).
+    // tunnel/user/assign does not check the method (panel behaviour §1.2).
     let body = json!({"userId": 5, "tunnelId": tunnel}).to_string();
     let put = api
         .send("PUT", ep::BINDING_ASSIGN.path, Some(&admin), &body)

@@ -105,7 +105,7 @@ fn bad_whmcs_dates_are_rejected() {
     assert_eq!(Date::parse_whmcs("2026-12-31"), Ok(Date::new(2026, 12, 31)));
 }
 
-/// The panel trims passwords on create and update but not at login (contract §10.11):
+/// The panel trims passwords on create and update but not at login (panel behaviour §10.11):
 /// a blank or space-padded service password could never log in.
 const UNUSABLE_PASSWORDS: [&str; 5] = ["", "   ", " padded", "padded ", " padded "];
 

@@ -1,5 +1,5 @@
 //! The customer's own forwards through the engine: the max-forwards limit the panel never
-//! enforces (contract §3.1, §10.12), the plan's tunnels, suspension, and ownership.
+//! enforces (panel behaviour §3.1, §10.12), the plan's tunnels, suspension, and ownership.
 
 mod common;
 

@@ -1,4 +1,4 @@
-//! The panel's full-replace traps (contract §5.3, §5.14, §10.7; 3.0 delta §5.3): an update
+//! The panel's full-replace traps (panel behaviour §5.3, §5.14, §10.7; 3.0 panel behaviour §5.3): an update
 //! that omits a field resets it to the panel's default (user flow 100, num 10, expTime a
 //! year from now, flowResetTime 1, status 1, 3.0 `maxConn` 0; binding flow 0, num 0,
 //! speedId null, status 1). The 3.0 quota windows are the exception: kept when both keys

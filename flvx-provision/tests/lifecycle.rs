@@ -251,7 +251,7 @@ async fn renew_pushes_the_new_expiry_and_revives_what_the_panel_expired(version:
     assert_eq!(w.forward_state(f.c), PAUSED);
 }
 
-/// The daily job also disables every expired binding (contract §4.4 step 3), and
+/// The daily job also disables every expired binding (panel behaviour §4.4 step 3), and
 /// `user/update` never touches binding status (§5.3): after a renewal the bindings must be
 /// enabled again, or the customer cannot add forwards and the next traffic report pauses
 /// the forwards renew just resumed.
@@ -529,7 +529,7 @@ async fn change_package_applies_new_limits_and_drops_tunnels(version: PanelVersi
     assert_eq!(w.record(SERVICE_ID), record);
 }
 
-/// A re-assign restarts paused forwards on the node (contract §4.7, §10.18: "after any such
+/// A re-assign restarts paused forwards on the node (panel behaviour §4.7, §10.18: "after any such
 /// call, re-pause what should be paused"). A speed change re-assigns every binding, so the
 /// forward the customer paused must be paused again on the node.
 #[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
@@ -709,7 +709,7 @@ async fn sync_re_creates_a_user_deleted_by_hand_and_keeps_a_suspended_service_su
         .expect("the customer logs in to the new user");
 }
 
-/// Tokens outlive their user (contract §2.2: the middleware never consults the database),
+/// Tokens outlive their user (panel behaviour §2.2: the middleware never consults the database),
 /// so the engine's cached customer handle still acts as the deleted user after sync
 /// re-created it: the customer's forward calls must go to the new user.
 #[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]

@@ -3,7 +3,7 @@ use crate::units::{Bytes, EpochMs, Gib, Mbps, ResetDay, Status};
 use serde::{Deserialize, Serialize};
 
 /// A user's binding to a tunnel, as `tunnel/user/list` (and `user/package`) return it
-/// (contract §5.16).
+/// (panel behaviour §5.16).
 ///
 /// Its `status` is real on 3.0 only: 2.1 reports a literal 1 whatever the real value, so
 /// there the caller must remember it (see [`Binding::status`]).

@@ -2,7 +2,7 @@ use crate::ids::{ForwardId, SpeedLimitId, TunnelId, UserId};
 use crate::units::{Bytes, EpochMs, Status};
 use serde::{Deserialize, Serialize};
 
-/// A forward as `forward/list` (and `user/package`) return it (contract §5.19).
+/// A forward as `forward/list` (and `user/package`) return it (panel behaviour §5.19).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -98,7 +98,7 @@ pub struct NewForward {
 }
 
 /// `forward/update`, a patch: `None` keeps the current value. It restarts a paused forward
-/// on its nodes (contract §4.7).
+/// on its nodes (panel behaviour §4.7).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ForwardPatch {

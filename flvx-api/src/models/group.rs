@@ -1,7 +1,7 @@
 use crate::ids::{TunnelGroupId, TunnelId, UserGroupId, UserId};
 use serde::Deserialize;
 
-/// A user group (`group/user/list`, contract §5.20).
+/// A user group (`group/user/list`, panel behaviour §5.20).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -15,7 +15,7 @@ pub struct UserGroup {
     pub user_ids: Vec<UserId>,
 }
 
-/// A tunnel group (`group/tunnel/list`, contract §5.20).
+/// A tunnel group (`group/tunnel/list`, panel behaviour §5.20).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

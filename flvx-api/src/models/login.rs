@@ -1,7 +1,7 @@
 use secrecy::SecretString;
 use serde::Deserialize;
 
-/// `user/login` data. Its role key is snake_case, unlike the lists (contract §10.5).
+/// `user/login` data. Its role key is snake_case, unlike the lists (panel behaviour §10.5).
 #[derive(Debug, Clone, Deserialize)]
 #[non_exhaustive]
 pub struct LoginData {

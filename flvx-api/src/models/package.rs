@@ -1,7 +1,7 @@
 use super::{Binding, Forward, User};
 use serde::Deserialize;
 
-/// The caller's own package (`user/package`, contract §5.6). An admin token returns the
+/// The caller's own package (`user/package`, panel behaviour §5.6). An admin token returns the
 /// admin's own, so this is read with the customer's token.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]

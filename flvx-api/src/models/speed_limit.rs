@@ -2,7 +2,7 @@ use crate::ids::{SpeedLimitId, TunnelId};
 use crate::units::{EpochMs, Mbps, Status};
 use serde::Deserialize;
 
-/// A speed limit as `speed-limit/list` returns it (contract §5.18).
+/// A speed limit as `speed-limit/list` returns it (panel behaviour §5.18).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

@@ -2,7 +2,7 @@ use crate::ids::TunnelId;
 use crate::units::{EpochMs, Status};
 use serde::{Deserialize, Deserializer};
 
-/// A tunnel as `tunnel/list` and `tunnel/get` return it (contract §5.10).
+/// A tunnel as `tunnel/list` and `tunnel/get` return it (panel behaviour §5.10).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -15,7 +15,7 @@ pub struct Tunnel {
     #[serde(rename = "type", default = "TunnelKind::unknown")]
     pub kind: TunnelKind,
     /// The accounting multiplier (1 = one-way, 2 = two-way); both directions are always
-    /// counted and multiplied by it (contract §3.3). Not a quantity.
+    /// counted and multiplied by it (panel behaviour §3.3). Not a quantity.
     #[serde(rename = "flow", default = "one")]
     pub traffic_multiplier: i64,
     /// Factor applied to reported bytes.

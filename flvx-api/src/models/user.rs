@@ -4,7 +4,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// A panel user as `user/list` returns it (contract §5.5).
+/// A panel user as `user/list` returns it (panel behaviour §5.5).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -20,7 +20,7 @@ pub struct User {
     pub status: Status,
     /// Traffic quota.
     pub flow: Gib,
-    /// Maximum forwards; stored only, never enforced by the panel (contract §3.1).
+    /// Maximum forwards; stored only, never enforced by the panel (panel behaviour §3.1).
     #[serde(default)]
     pub num: i64,
     /// Account expiry.
@@ -33,7 +33,7 @@ pub struct User {
     /// Last update, null until the first.
     #[serde(default)]
     pub updated_time: Option<EpochMs>,
-    /// Download traffic, scaled by the tunnel (contract §4.1).
+    /// Download traffic, scaled by the tunnel (panel behaviour §4.1).
     #[serde(default)]
     pub in_flow: Bytes,
     /// Upload traffic, scaled by the tunnel.
@@ -81,7 +81,7 @@ impl User {
     }
 }
 
-/// `user/create`: every field the panel would otherwise default (contract §5.2).
+/// `user/create`: every field the panel would otherwise default (panel behaviour §5.2).
 #[derive(Debug, Clone)]
 pub struct NewUser {
     /// The username; the panel trims it, so leading or trailing spaces are rejected here.
@@ -150,7 +150,7 @@ impl NewUser {
     }
 }
 
-/// `user/update`: a full replace, so every field is required (contract §5.3). Build it
+/// `user/update`: a full replace, so every field is required (panel behaviour §5.3). Build it
 /// from the current [`User`] with [`UserUpdate::from_user`] and change what you mean to.
 #[derive(Debug, Clone)]
 pub struct UserUpdate {
@@ -220,7 +220,7 @@ impl UserUpdate {
     }
 }
 
-/// What `user/reset` zeroes (contract §5.7).
+/// What `user/reset` zeroes (panel behaviour §5.7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ResetTarget {
     /// The user's counters and those of all its bindings (`type` 1).
@@ -304,7 +304,7 @@ fn wire(w: UserWire<'_>) -> Value {
     serde_json::to_value(w).unwrap_or(Value::Null)
 }
 
-/// The panel trims names before storing them but not before login (contract §10.11), so a
+/// The panel trims names before storing them but not before login (panel behaviour §10.11), so a
 /// name with outer spaces could never log in.
 fn check_name(field: &'static str, name: &str) -> crate::Result<()> {
     if name.trim().is_empty() {

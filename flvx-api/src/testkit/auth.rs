@@ -1,4 +1,4 @@
-//! The panel's JWT middleware (contract §2.3, delta §2.3, `auth.go`).
+//! The panel's JWT middleware (panel behaviour §2.3, panel behaviour §2.3, `auth.go`).
 //!
 //! Only `/api/` paths are checked. Public paths pass without a token; the others need a
 //! valid raw token in `Authorization` (trimmed; a `Bearer ` prefix makes it invalid), and

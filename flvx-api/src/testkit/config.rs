@@ -74,7 +74,7 @@ impl Configs {
 
 impl State {
     /// Whether login needs a captcha: `captcha_enabled` is `"true"` (any case), and on 3.0
-    /// both Turnstile keys are set too (delta §2.4).
+    /// both Turnstile keys are set too (panel behaviour §2.4).
     pub(crate) fn captcha_required(&self) -> bool {
         let on = self
             .configs

@@ -1,4 +1,4 @@
-//! Request bodies decoded the way the panel's Go handlers decode them (contract §1.6).
+//! Request bodies decoded the way the panel's Go handlers decode them (panel behaviour §1.6).
 //!
 //! * Every body goes through `json.Decoder` with `DisallowUnknownFields`, which reads only
 //!   the first JSON value (trailing bytes are never read) and fails with `io.EOF` on an

@@ -1,4 +1,4 @@
-//! What a handler answers, and how it goes on the wire (contract §1.3–§1.5).
+//! What a handler answers, and how it goes on the wire (panel behaviour §1.3–§1.5).
 //!
 //! Envelopes are `{"code","msg","ts","data"}` in that order (the Go struct's field order),
 //! always HTTP 200, with `data` absent when there is none. Objects inside `data` have their

@@ -1,4 +1,4 @@
-//! 3.0's gate before a forward may run (delta §4.2, `flow_policy.go` 338-420
+//! 3.0's gate before a forward may run (panel behaviour §4.2, `flow_policy.go` 338-420
 //! `ensureUserTunnelForwardAllowed`). `forward/create`, `resume`, `batch-resume` and the
 //! quota release run it against the forward owner's state, admins' calls included.
 

@@ -24,7 +24,7 @@
 //! ```
 //!
 //! # The 2.1 profile
-//! The contract in `flvx-api.md` (backend `088027d`, 2.1.5-alpha6): HTTP 200 envelopes,
+//! The contract in `flvx_api::panel_behaviour` (backend `088027d`, 2.1.5-alpha6): HTTP 200 envelopes,
 //! raw-token auth with 401/403 in the body, 90-day tokens the database never revokes,
 //! captcha on whenever `captcha_enabled=true` (no API-client header), strict and lenient
 //! bodies, full-replace updates with their defaults, creates that return no id,
@@ -34,7 +34,7 @@
 //! pagination. The 3.0-only paths answer Go's 404 after the auth check.
 //!
 //! # The 3.0 profile
-//! The delta in `flvx-api-3.md` (EchoHS `b8af12a`, 3.0.1-beta3): 7-day tokens with `iat_ms`,
+//! The delta in `flvx_api::panel_behaviour` (EchoHS `b8af12a`, 3.0.1-beta3): 7-day tokens with `iat_ms`,
 //! checked against the database on every call; captcha only with both Turnstile keys, and
 //! the `X-FLVX-API-Client` bypass; bcrypt's 72-byte limit; `maxConn` and daily/monthly
 //! quotas; newest-first lists; the create/resume gate with `num` enforced; the SSRF
@@ -103,7 +103,7 @@ pub struct TunnelSpec {
     /// makes forwards show the node's IP instead.
     pub in_ip: Option<String>,
     /// The accounting multiplier, 1 (one-way) or 2 (two-way): both directions are
-    /// multiplied by it (contract §4.1).
+    /// multiplied by it (panel behaviour §4.1).
     pub flow_multiplier: u8,
     /// The traffic ratio applied to reported bytes before the multiplier.
     pub traffic_ratio: f64,
@@ -415,7 +415,7 @@ impl FakePanel {
 
     /// Simulates a node traffic report for a forward: `up` and `down` bytes are scaled by
     /// the tunnel (ratio, then multiplier), added to the forward, its owner and the binding
-    /// its node service names, and the quota/expiry/status policy runs (contract §4.1–4.2).
+    /// its node service names, and the quota/expiry/status policy runs (panel behaviour §4.1–4.2).
     /// On 3.0 the bytes also count against the owner's daily and monthly quota, which
     /// pauses all of the owner's active forwards when reached. Unknown forwards are ignored.
     pub fn add_traffic(&self, forward: ForwardId, up: u64, down: u64) {
@@ -424,7 +424,7 @@ impl FakePanel {
 
     /// Runs the panel's daily job now: monthly counter reset for today's reset day, on 3.0
     /// the quota window roll and release, then expiry of users and bindings (status 0,
-    /// running forwards paused) (contract §4.4, delta §4.4).
+    /// running forwards paused) (panel behaviour §4.4, panel behaviour §4.4).
     pub fn run_daily_job(&self) {
         lock(&self.state).run_daily_job();
     }

@@ -2,9 +2,9 @@
 //! control commands (`PauseService`, `ResumeService`, `DeleteService`), online or offline.
 //!
 //! The node's runtime state is `Forward::node_running`. 2.1 fails every command while the
-//! node is offline and restarts paused forwards on every push (contract §4.7); 3.0 skips an
+//! node is offline and restarts paused forwards on every push (panel behaviour §4.7); 3.0 skips an
 //! offline node, re-pauses after a push and redeploys the database state on reconnect
-//! (delta §1, §4.7).
+//! (panel behaviour §1, §4.7).
 
 use super::state::{Forward, NODE_ID, NODE_NAME, State};
 

@@ -1,4 +1,4 @@
-//! Traffic accounting and enforcement (contract §4.1–§4.5, delta §4.1–§4.4;
+//! Traffic accounting and enforcement (panel behaviour §4.1–§4.5, panel behaviour §4.1–§4.4;
 //! `flow_policy.go`, `flow_upload_batch.go`, `jobs.go`).
 
 use super::clock::day_and_last_day;

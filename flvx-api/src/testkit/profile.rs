@@ -1,8 +1,8 @@
 //! The version profiles: every behaviour that differs between the FLVX lines the fake
 //! models, as one table of switches.
 //!
-//! [`Profile::V2_1`] is the 2.1 contract (`flvx-api.md`, backend `088027d`, 2.1.5-alpha6).
-//! [`Profile::V3_0`] is the 3.0 delta (`flvx-api-3.md`, EchoHS `b8af12a`, 3.0.1-beta3).
+//! [`Profile::V2_1`] is the 2.1 contract (`flvx_api::panel_behaviour`, backend `088027d`, 2.1.5-alpha6).
+//! [`Profile::V3_0`] is the 3.0 delta (`flvx_api::panel_behaviour`, EchoHS `b8af12a`, 3.0.1-beta3).
 //! Handlers read a named switch rather than the version, so each difference is explained
 //! once, here, with the source it comes from.
 

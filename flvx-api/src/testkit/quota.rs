@@ -1,4 +1,4 @@
-//! 3.0's daily and monthly user quotas (delta §3, §4.3, §4.4 step 2, §5.23;
+//! 3.0's daily and monthly user quotas (panel behaviour §3, §4.3, §4.4 step 2, §5.23;
 //! `user_quota.go`, `repository_user_quota.go`).
 //!
 //! A `user_quota` row is created lazily. Usage is counted per calendar day and month (UTC

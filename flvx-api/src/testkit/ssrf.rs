@@ -1,4 +1,4 @@
-//! 3.0's remote-address filter for non-admin forwards (delta §5.19, `security_utils.go`
+//! 3.0's remote-address filter for non-admin forwards (panel behaviour §5.19, `security_utils.go`
 //! `IsSafeRemoteAddr`), with the panel's English messages.
 //!
 //! Every comma- or newline-separated target is split like Go's `net.SplitHostPort` and

@@ -1,6 +1,6 @@
 //! The fake panel's database and runtime state, as plain rows.
 //!
-//! Rows mirror the panel's tables (contract §3) at the JSON level: ids are `i64`, times are
+//! Rows mirror the panel's tables (panel behaviour §3) at the JSON level: ids are `i64`, times are
 //! milliseconds, `flow` is GiB, counters are bytes. Nothing here knows the SDK's models.
 
 use super::clock::Clock;
@@ -102,13 +102,13 @@ pub(crate) struct Forward {
     /// (`<forwardId>_<userId>_<bindingId>`); 0 when the owner had no binding.
     pub(crate) service_binding_id: i64,
     /// Whether the service runs on the node. Differs from `status` after a re-push of a
-    /// paused forward (contract §4.7).
+    /// paused forward (panel behaviour §4.7).
     pub(crate) node_running: bool,
     /// The 3.0 columns; all zero or `None` on 2.1.
     pub(crate) extras: ForwardExtras,
 }
 
-/// The forward columns 3.0 added (delta §3).
+/// The forward columns 3.0 added (panel behaviour §3).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct ForwardExtras {
     pub(crate) speed_id: Option<i64>,

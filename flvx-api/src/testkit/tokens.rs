@@ -1,6 +1,6 @@
-//! Login tokens shaped like the panel's (contract §2.2): `base64url(header).base64url(claims).
+//! Login tokens shaped like the panel's (panel behaviour §2.2): `base64url(header).base64url(claims).
 //! base64url(signature)` without padding, claims `sub` (string), `iat`, `exp` (unix seconds),
-//! `user`, `name`, `role_id`; 3.0 adds `iat_ms` after `iat` (delta §2.2).
+//! `user`, `name`, `role_id`; 3.0 adds `iat_ms` after `iat` (panel behaviour §2.2).
 //!
 //! The fake keeps a table of the tokens it issued instead of verifying an HMAC; a token is
 //! valid here while it is in the table and `exp` is after the panel's clock. Whether the

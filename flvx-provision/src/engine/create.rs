@@ -144,7 +144,7 @@ impl Engine {
     }
 }
 
-/// The panel trims passwords before storing them but not at login (contract §10.11), so a
+/// The panel trims passwords before storing them but not at login (panel behaviour §10.11), so a
 /// blank or space-padded password could never log in; 3.0's bcrypt refuses more than 72
 /// bytes (refused on 2.1 too, so the service keeps working after a panel upgrade). Both
 /// are refused before any call.

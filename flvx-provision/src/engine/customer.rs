@@ -1,4 +1,4 @@
-//! The customer's own forwards. Forwards belong to their creator (contract §5.19), so
+//! The customer's own forwards. Forwards belong to their creator (panel behaviour §5.19), so
 //! these calls act as the customer, with the customer's token cached by the engine. The
 //! panel never enforces max forwards (§3.1); this does.
 

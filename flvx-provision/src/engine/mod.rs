@@ -3,6 +3,12 @@
 //! Updates on the panel are full replaces, so every write is computed from the plan and
 //! the service's own state (`desired_user`); the engine reads from the panel only what
 //! the plan cannot know (ids, forwards). One file per operation.
+//!
+//! The "Calls:" lists of the operations describe FLVX 2.1. On 3.0 every `user/update`
+//! whose plan leaves the connection cap to the panel is preceded by one `user/list` (an
+//! update without the cap resets it), and the re-pause after a binding write
+//! (`forward/list`, `forward/batch-pause`) is left out: 3.0 pauses re-pushed forwards
+//! again itself.
 
 mod batch;
 mod create;
@@ -240,7 +246,7 @@ impl Engine {
 }
 
 /// Every user field, from the plan and the service's state: nothing is left to the
-/// panel's defaults (contract §5.3). `max_conn` is the plan's cap or the panel's current
+/// panel's defaults (panel behaviour §5.3). `max_conn` is the plan's cap or the panel's current
 /// one; quota windows the plan does not set are not sent, which keeps them.
 fn desired_user(
     service: &Service,

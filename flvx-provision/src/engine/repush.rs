@@ -1,6 +1,6 @@
 //! Re-enabling bindings, and the re-pause every binding write needs on 2.1:
 //! `tunnel/user/assign` re-pushes the user's forwards on that tunnel, which restarts
-//! paused ones on the node while the panel still shows them paused (contract §4.7,
+//! paused ones on the node while the panel still shows them paused (panel behaviour §4.7,
 //! §10.18). 3.0 pauses them again itself after every push.
 
 use super::batch::BatchOp;

@@ -1,5 +1,5 @@
 //! Suspend and unsuspend. The user's status alone stops nothing until the next traffic
-//! report (contract §4.3), so suspend also pauses the running forwards now and remembers
+//! report (panel behaviour §4.3), so suspend also pauses the running forwards now and remembers
 //! them; unsuspend resumes exactly those.
 
 use super::batch::BatchOp;

@@ -1,5 +1,5 @@
-//! Terminate. User and binding deletes leave forwards running on the nodes (contract
-//! §4.7), so the forwards are deleted first; "already gone" counts as success.
+//! Terminate. User and binding deletes leave forwards running on the nodes (panel
+//! behaviour §4.7), so the forwards are deleted first; "already gone" counts as success.
 
 use super::batch::BatchOp;
 use super::{Engine, Service, ids_where, merge_ids};

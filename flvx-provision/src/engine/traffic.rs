@@ -1,5 +1,5 @@
 //! Renew and reset traffic: both push state the panel never restores by itself. Expiry and
-//! quota pause forwards and nothing ever resumes them (contract §4.4), so both resume the
+//! quota pause forwards and nothing ever resumes them (panel behaviour §4.4), so both resume the
 //! forwards the panel paused, except those the customer paused on purpose.
 
 use super::batch::{BatchOp, BatchOutcome};

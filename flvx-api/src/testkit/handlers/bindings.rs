@@ -1,4 +1,4 @@
-//! `tunnel/user/assign|batch-assign|update|remove|list` (contract §5.12–§5.16, delta
+//! `tunnel/user/assign|batch-assign|update|remove|list` (panel behaviour §5.12–§5.16, delta
 //! §5.12–§5.16).
 
 use super::Call;

@@ -1,4 +1,4 @@
-//! `public/config/get` (3.0, delta §5.23, `config_access.go`).
+//! `public/config/get` (3.0, panel behaviour §5.23, `config_access.go`).
 
 use super::Call;
 use crate::testkit::config::PUBLIC_KEYS;

@@ -1,4 +1,4 @@
-//! 3.0's forward rules (delta §5.19): the SSRF filter, `inPort` validation, who may set
+//! 3.0's forward rules (panel behaviour §5.19): the SSRF filter, `inPort` validation, who may set
 //! speed limits, and the new columns. On 2.1 every check passes and the columns stay zero,
 //! so `forwards` reads as the 2.1 contract.
 

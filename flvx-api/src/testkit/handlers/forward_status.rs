@@ -1,5 +1,5 @@
-//! `forward/delete|pause|resume|reset-flow` and the batch variants (contract §5.19,
-//! delta §5.19, §5.23).
+//! `forward/delete|pause|resume|reset-flow` and the batch variants (panel behaviour §5.19,
+//! panel behaviour §5.19, §5.23).
 //!
 //! Each talks to the node before the database (see `node`). On 3.0, resume runs the gate
 //! first and batches report their failures.

@@ -1,4 +1,4 @@
-//! `forward/list|create|update` (contract §5.19, delta §5.19): owner-scoped forwards on
+//! `forward/list|create|update` (panel behaviour §5.19, panel behaviour §5.19): owner-scoped forwards on
 //! the single fake node.
 //!
 //! Create and update push to the node; on 2.1 an offline node fails them and leaves the
@@ -106,7 +106,7 @@ pub(crate) fn list(st: &mut State, call: &Call) -> Outcome {
 }
 
 /// `forward/create` (any HTTP method): a forward owned by the caller; no id returned.
-/// The checks run in the panel's order (delta §5.19).
+/// The checks run in the panel's order (panel behaviour §5.19).
 pub(crate) fn create(st: &mut State, call: &Call) -> Outcome {
     let req = call.lenient()?;
     let actor = call.actor()?;

@@ -1,4 +1,4 @@
-//! `group/tunnel/list` and `group/user/list` (contract §5.20).
+//! `group/tunnel/list` and `group/user/list` (panel behaviour §5.20).
 
 use super::Call;
 use crate::testkit::envelope::{Outcome, Reply};

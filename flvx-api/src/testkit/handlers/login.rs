@@ -1,4 +1,4 @@
-//! `user/login`, `captcha/check` and `captcha/verify` (contract §2.4, §5.1, §5.21; delta
+//! `user/login`, `captcha/check` and `captcha/verify` (panel behaviour §2.4, §5.1, §5.21; delta
 //! §2.4, §5.1).
 //!
 //! When captcha is on (see `State::captcha_required`), login needs a `captchaId` that

@@ -1,4 +1,4 @@
-//! `user/quota/reset` (3.0, delta §5.23, `user_quota.go` 103-128).
+//! `user/quota/reset` (3.0, panel behaviour §5.23, `user_quota.go` 103-128).
 
 use super::Call;
 use crate::testkit::decode::{self, Field, Schema};

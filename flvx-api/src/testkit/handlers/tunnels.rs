@@ -1,5 +1,5 @@
-//! `tunnel/list`, `tunnel/get` and `speed-limit/list` (contract §5.10, §5.11, §5.18;
-//! delta §5.18).
+//! `tunnel/list`, `tunnel/get` and `speed-limit/list` (panel behaviour §5.10, §5.11, §5.18;
+//! panel behaviour §5.18).
 
 use super::Call;
 use crate::testkit::envelope::{Outcome, Reply};
@@ -52,7 +52,7 @@ pub(crate) fn get(st: &mut State, call: &Call) -> Outcome {
 }
 
 /// `POST /api/v1/speed-limit/list`: every speed limit, by id. 3.0 lists them newest first
-/// and without the tunnel they no longer belong to (delta §5.18).
+/// and without the tunnel they no longer belong to (panel behaviour §5.18).
 pub(crate) fn speed_limits(st: &mut State, call: &Call) -> Outcome {
     call.require_post()?;
     let decoupled = st.profile.speed_limits_decoupled;

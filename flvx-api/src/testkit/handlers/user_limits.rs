@@ -1,4 +1,4 @@
-//! 3.0's user limits on `user/create` and `user/update` (delta §5.2, §5.3): `maxConn`, the
+//! 3.0's user limits on `user/create` and `user/update` (panel behaviour §5.2, §5.3): `maxConn`, the
 //! daily/monthly quota keys, and bcrypt's 72-byte password limit. On 2.1 every function
 //! here is a no-op, so the user handlers read as the 2.1 contract.
 

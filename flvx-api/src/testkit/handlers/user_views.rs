@@ -1,4 +1,4 @@
-//! `user/list|package|groups` (contract §5.5, §5.6, §5.8; delta §5.5).
+//! `user/list|package|groups` (panel behaviour §5.5, §5.6, §5.8; panel behaviour §5.5).
 
 use super::Call;
 use super::bindings::binding_detail;
@@ -16,7 +16,7 @@ const LIST: Schema = &[
 ];
 
 /// A `user/list` item. 3.0 adds `maxConn`, and the quota keys when the user has a quota
-/// row (delta §5.5).
+/// row (panel behaviour §5.5).
 fn list_item(st: &State, u: &User) -> Value {
     let mut item = json!({
         "id": u.id, "user": u.user, "name": u.user, "roleId": u.role_id, "status": u.status,

@@ -1,4 +1,4 @@
-//! `user/create|update|delete|reset` (contract §5.2–§5.4, §5.7; delta §5.2–§5.4).
+//! `user/create|update|delete|reset` (panel behaviour §5.2–§5.4, §5.7; panel behaviour §5.2–§5.4).
 //!
 //! 3.0's additions (`maxConn`, the quota keys, bcrypt's length limit) are in
 //! `user_limits`; these handlers call them where the Go handlers do, so the order of
