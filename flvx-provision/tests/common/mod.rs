@@ -319,6 +319,12 @@ pub struct Opts {
     pub reset: String,
     pub prefix: String,
     pub terminate: String,
+    /// The FLVX 3.0 options: max connections, daily and monthly quota (empty: left to the
+    /// panel), and whether customers may reset a forward's traffic (`yes`/`no`).
+    pub max_connections: String,
+    pub daily_quota: String,
+    pub monthly_quota: String,
+    pub forward_reset: String,
 }
 
 impl Opts {
@@ -334,6 +340,10 @@ impl Opts {
             reset: "billing_day".into(),
             prefix: "flvx".into(),
             terminate: "delete".into(),
+            max_connections: String::new(),
+            daily_quota: String::new(),
+            monthly_quota: String::new(),
+            forward_reset: "no".into(),
         }
     }
 
@@ -351,6 +361,10 @@ impl Opts {
             &self.prefix,
             &self.terminate,
             "0",
+            &self.max_connections,
+            &self.daily_quota,
+            &self.monthly_quota,
+            &self.forward_reset,
         ]
         .iter()
         .map(|s| s.to_string())
