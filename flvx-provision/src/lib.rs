@@ -5,7 +5,7 @@
 //! - [`engine`]: create, suspend, unsuspend, renew, terminate, change package and password,
 //!   reset traffic, sync, and the customer's own forwards;
 //! - [`usage`] and [`views`]: traffic for a whole server in one call, and display models;
-//! - [`store`]: what a service remembers, behind a trait;
+//! - [`store`]: what a service remembers, behind a compare-and-swap trait;
 //! - [`messages`]: every user-facing sentence, in English and Chinese.
 
 #![warn(missing_docs)]
@@ -23,4 +23,6 @@ pub mod views;
 pub use engine::{Engine, Service};
 pub use error::ProvisionError;
 pub use plan::{Plan, PlanInput};
-pub use store::{MemoryStore, ServiceId, ServiceRecord, ServiceStore};
+pub use store::{
+    MemoryStore, ServiceId, ServiceRecord, ServiceStore, StoreError, Version, Versioned,
+};

@@ -4,6 +4,8 @@
 //! Included by every test file with `mod common;`; not every file uses every helper.
 #![allow(dead_code)]
 
+pub mod stores;
+
 use flvx_api::endpoints;
 use flvx_api::ids::{ForwardId, SpeedLimitId, TunnelId, UserId};
 use flvx_api::testkit::{FakePanel, JournalEntry};
@@ -11,9 +13,10 @@ use flvx_api::units::{EpochMs, Mbps};
 use flvx_api::{Credentials, FlvxApi, FlvxClient};
 use flvx_provision::dates::Date;
 use flvx_provision::engine::ForwardRequest;
-use flvx_provision::{Engine, MemoryStore, Plan, PlanInput, Service, ServiceRecord, ServiceStore};
+use flvx_provision::{Engine, Plan, PlanInput, Service, ServiceRecord, ServiceStore};
 use serde_json::Value;
 use std::sync::Arc;
+use stores::{ObservedStore, TestDb};
 
 /// `(status, nodeRunning)` of a forward that runs, as [`World::forward_state`] gives it.
 pub const RUNNING: (i64, bool) = (1, true);
@@ -34,8 +37,10 @@ pub const PASSWORD: &str = "Cust0mer-pw";
 pub struct World {
     pub panel: FakePanel,
     pub admin: Arc<FlvxClient>,
-    pub store: Arc<MemoryStore>,
+    pub store: Arc<ObservedStore>,
     pub engine: Engine,
+    /// The database behind `store` (removed when the world is dropped).
+    pub db: TestDb,
     pub t1: TunnelId,
     pub t2: TunnelId,
     pub t3: TunnelId,
@@ -44,7 +49,13 @@ pub struct World {
 }
 
 impl World {
+    /// A world on a memory store.
     pub async fn new() -> World {
+        World::on(TestDb::memory()).await
+    }
+
+    /// A world whose engine keeps its records in `db`.
+    pub async fn on(db: TestDb) -> World {
         let panel = FakePanel::start().await;
         let t1 = panel.add_tunnel("HK-1");
         let t2 = panel.add_tunnel("SG-1");
@@ -56,7 +67,7 @@ impl World {
             FakePanel::ADMIN_USER,
             FakePanel::ADMIN_PASSWORD,
         ));
-        let store = Arc::new(MemoryStore::new());
+        let store = Arc::new(ObservedStore::new(db.open().await));
         let api: Arc<dyn FlvxApi> = admin.clone();
         let engine = Engine::new(api, store.clone());
         World {
@@ -64,6 +75,7 @@ impl World {
             admin,
             store,
             engine,
+            db,
             t1,
             t2,
             t3,
@@ -368,8 +380,11 @@ impl Opts {
 }
 
 /// A shorthand for `store.load` through the trait, as the engine sees it.
-pub async fn load(store: &MemoryStore, id: u64) -> ServiceRecord {
-    store.load(id).await.expect("memory store")
+pub async fn load(store: &dyn ServiceStore, id: u64) -> ServiceRecord {
+    match store.load(id).await {
+        Ok(stored) => stored.into_inner(),
+        Err(e) => panic!("load {id}: {e}"),
+    }
 }
 
 /// The `i64` of a JSON number field (panics if absent).
