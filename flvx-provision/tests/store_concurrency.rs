@@ -298,3 +298,7 @@ macro_rules! scenarios {
 }
 
 scenarios!(memory, Some(TestDb::memory()));
+#[cfg(feature = "sqlite")]
+scenarios!(sqlite, Some(TestDb::sqlite()));
+#[cfg(feature = "postgres")]
+scenarios!(postgres, TestDb::postgres().await);

@@ -166,10 +166,99 @@ async fn opening_again_and_at_once_applies_the_schema_once(db: &TestDb) {
     assert_eq!(load(third.as_ref(), 41).await, (full_record(41), v));
 }
 
-/// One module per store, with one test per contract function.
+/// SQL stores: a database whose schema is newer than this version is refused on open.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+async fn a_database_migrated_by_a_newer_version_is_refused(db: &TestDb) {
+    let store = db.open().await;
+    save(store.as_ref(), 51, &full_record(51), Version::ABSENT).await;
+    db.execute(
+        "INSERT INTO flvx_store_migrations (version, description, applied_at) \
+         VALUES (999, 'from a later flvx-provision', 'later')",
+    )
+    .await;
+    match db.try_open().await {
+        Err(
+            e @ StoreError::SchemaTooNew {
+                found: 999,
+                known: 1,
+                ..
+            },
+        ) => {
+            assert!(e.to_string().contains("upgrade flvx-provision"), "{e}");
+        }
+        Err(e) => panic!("{e}"),
+        Ok(_) => panic!("opened a database migrated by a newer version"),
+    }
+}
+
+/// SQL stores: a record that does not decode is an error naming the service, never an
+/// empty record that the next save would write over it.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+async fn a_record_the_store_cannot_read_is_an_error_not_an_empty_record(db: &TestDb) {
+    let store = db.open().await;
+    save(store.as_ref(), 52, &full_record(52), Version::ABSENT).await;
+    db.execute(
+        "UPDATE flvx_service_records SET record = '{\"suspended\": \"yes\"}' \
+         WHERE service_id = 52",
+    )
+    .await;
+    match store.load(52).await {
+        Err(e @ StoreError::Corrupt { service: 52, .. }) => {
+            assert!(e.to_string().contains("service 52"), "{e}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// The PostgreSQL store's `Debug` and errors never show the password.
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn the_postgres_store_never_shows_a_password() {
+    use flvx_provision::PostgresStore;
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    let store = match PostgresStore::connect_with(db.pg_options()).await {
+        Ok(store) => store,
+        Err(e) => panic!("{e}"),
+    };
+    let TestDb::Postgres { url, .. } = &db else {
+        unreachable!("a PostgreSQL database")
+    };
+    let password = url
+        .split_once("://")
+        .and_then(|(_, rest)| rest.split_once('@'))
+        .and_then(|(user, _)| user.split_once(':'))
+        .map(|(_, password)| password.to_owned())
+        .unwrap_or_default();
+    let shown = format!("{store:?}");
+    assert!(
+        shown.contains("PostgresStore") && shown.contains("127.0.0.1"),
+        "{shown}"
+    );
+    if !password.is_empty() {
+        assert!(!shown.contains(&password), "{shown}");
+    }
+
+    let tried = "Wr0ng-pass-7731";
+    let wrong = PostgresStore::connect_with(db.pg_options().password(tried)).await;
+    if let Err(e) = wrong {
+        assert!(!e.to_string().contains(tried), "{e}");
+        assert!(!format!("{e:?}").contains(tried), "{e:?}");
+    }
+    let bad_url =
+        PostgresStore::connect("postgres://flvx:S3cret-in-url@127.0.0.1:notaport/db").await;
+    match bad_url {
+        Err(e) => assert!(!e.to_string().contains("S3cret-in-url"), "{e}"),
+        Ok(_) => panic!("connected with a bad URL"),
+    }
+}
+
+/// One module per store, with one test per contract function (SQL stores also run the
+/// `sql` list).
 macro_rules! contract {
-    ($store:ident, $db:expr) => {
-        contract!(@tests $store, $db, [
+    ($store:ident, $db:expr $(, sql: [$($sql:ident),* $(,)?])?) => {
+        contract!(@tests $store, $db, [$($($sql,)*)?
             load_of_a_missing_service_is_an_empty_record_at_version_absent,
             save_then_load_round_trips_every_field,
             a_stale_save_is_refused_with_a_conflict_and_changes_nothing,
@@ -196,3 +285,13 @@ macro_rules! contract {
 }
 
 contract!(memory, Some(TestDb::memory()));
+#[cfg(feature = "sqlite")]
+contract!(sqlite, Some(TestDb::sqlite()), sql: [
+    a_database_migrated_by_a_newer_version_is_refused,
+    a_record_the_store_cannot_read_is_an_error_not_an_empty_record,
+]);
+#[cfg(feature = "postgres")]
+contract!(postgres, TestDb::postgres().await, sql: [
+    a_database_migrated_by_a_newer_version_is_refused,
+    a_record_the_store_cannot_read_is_an_error_not_an_empty_record,
+]);

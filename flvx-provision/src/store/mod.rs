@@ -13,10 +13,34 @@
 //! engines (two workers, two machines) sharing one database therefore never overwrite
 //! each other's newer record: the one that saves second gets the conflict, and retrying
 //! its operation reloads the record and converges.
+//!
+//! # Stores
+//!
+//! - [`MemoryStore`]: in memory, for tests and examples;
+//! - `SqliteStore` (feature `sqlite`): an embedded SQLite file;
+//! - `PostgresStore` (feature `postgres`): a PostgreSQL database.
+//!
+//! The SQL stores keep the record as JSON beside its version, in a table
+//! `flvx_service_records` that their embedded migrations create on open.
 
 mod memory;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod migrations;
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod sql;
+#[cfg(feature = "sqlite")]
+mod sqlite;
 
 pub use memory::MemoryStore;
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresStore;
+#[cfg(feature = "sqlite")]
+pub use sqlite::SqliteStore;
+/// The `sqlx` the SQL stores are built on, for callers that bring their own pool.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub use sqlx;
 
 use async_trait::async_trait;
 use flvx_api::ids::{BindingId, ForwardId, TunnelId, UserId};

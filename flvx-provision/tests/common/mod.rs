@@ -2,6 +2,10 @@
 //! speed limits, an engine on it, plans and services, and readers for the panel's state.
 //!
 //! Included by every test file with `mod common;`; not every file uses every helper.
+//!
+//! The world's store is a [`MemoryStore`](flvx_provision::MemoryStore), except in test
+//! binaries whose name ends in `_sqlite`: they include a test file again with `#[path]`
+//! (see `lifecycle_sqlite.rs`) and run all of it on a fresh SQLite file per world.
 #![allow(dead_code)]
 
 pub mod stores;
@@ -49,9 +53,9 @@ pub struct World {
 }
 
 impl World {
-    /// A world on a memory store.
+    /// A world on this test binary's store: SQLite in `*_sqlite` binaries, memory otherwise.
     pub async fn new() -> World {
-        World::on(TestDb::memory()).await
+        World::on(TestDb::for_this_binary()).await
     }
 
     /// A world whose engine keeps its records in `db`.
