@@ -13,7 +13,9 @@ use flvx_api::{Credentials, ExposeSecret, FlvxApi, FlvxClient};
 use flvx_provision::dates::Date;
 use flvx_provision::engine::ForwardRequest;
 use flvx_provision::messages::Lang;
-use flvx_provision::{Engine, MemoryStore, Plan, PlanInput, Service, ServiceRecord, ServiceStore};
+use flvx_provision::{
+    Engine, MemoryStore, Plan, PlanInput, Service, ServiceRecord, ServiceStore, Version,
+};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -148,7 +150,10 @@ async fn seed_users(admin: &FlvxClient, store: &MemoryStore, from: usize, to: us
             username: Some(user.user.clone()),
             ..ServiceRecord::default()
         };
-        store.save(service, &record).await.expect("save");
+        store
+            .save(service, &record, Version::ABSENT)
+            .await
+            .expect("save");
     }
     to
 }

@@ -3,6 +3,7 @@
 
 use crate::messages::{Lang, Msg};
 use crate::refusals::{reason_for, reason_of};
+use crate::store::{ServiceId, StoreError, Version};
 use flvx_api::ids::{ForwardId, TunnelId};
 
 /// Why a provisioning operation failed.
@@ -112,12 +113,48 @@ pub enum ProvisionError {
     /// The service store failed.
     #[error("{}", self.message(Lang::En))]
     Store {
-        /// What went wrong.
-        detail: String,
+        /// The store's error.
+        #[source]
+        source: StoreError,
+    },
+    /// Another operation saved the service's record while this one ran: nothing was
+    /// overwritten, and running the operation again continues from the newer record.
+    #[error("{}", self.message(Lang::En))]
+    Conflict {
+        /// The service.
+        service: ServiceId,
+        /// The version this operation read.
+        expected: Version,
+        /// The version stored by the other operation.
+        found: Version,
     },
 }
 
+impl From<StoreError> for ProvisionError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Conflict {
+                service,
+                expected,
+                found,
+            } => ProvisionError::Conflict {
+                service,
+                expected,
+                found,
+            },
+            source => ProvisionError::Store { source },
+        }
+    }
+}
+
 impl ProvisionError {
+    /// Whether running the same operation again is the fix: another operation saved the
+    /// service's record first ([`ProvisionError::Conflict`]). The retry reloads the record,
+    /// so it converges; the panel calls the failed attempt made are all safe to repeat.
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, ProvisionError::Conflict { .. })
+    }
+
     /// The message in `lang`, from the catalogue.
     pub fn message(&self, lang: Lang) -> String {
         match self {
@@ -203,8 +240,11 @@ impl ProvisionError {
             ProvisionError::InvalidForward { field, reason } => {
                 Msg::InvalidForward.format(lang, &[("field", field), ("reason", reason)])
             }
-            ProvisionError::Store { detail } => {
-                Msg::StoreFailed.format(lang, &[("detail", detail)])
+            ProvisionError::Store { source } => {
+                Msg::StoreFailed.format(lang, &[("detail", &source.to_string())])
+            }
+            ProvisionError::Conflict { service, .. } => {
+                Msg::StoreConflict.format(lang, &[("service", &service.to_string())])
             }
         }
     }

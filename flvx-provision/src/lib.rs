@@ -5,7 +5,8 @@
 //! - [`engine`]: create, suspend, unsuspend, renew, terminate, change package and password,
 //!   reset traffic, sync, and the customer's own forwards;
 //! - [`usage`] and [`views`]: traffic for a whole server in one call, and display models;
-//! - [`store`]: what a service remembers, behind a trait;
+//! - [`store`]: what a service remembers, behind a compare-and-swap trait, in memory or
+//!   (features `sqlite`, `postgres`) in a database;
 //! - [`messages`]: every user-facing sentence, in English and Chinese.
 
 #![warn(missing_docs)]
@@ -24,4 +25,10 @@ pub mod views;
 pub use engine::{Engine, Service};
 pub use error::ProvisionError;
 pub use plan::{Plan, PlanInput};
-pub use store::{MemoryStore, ServiceId, ServiceRecord, ServiceStore};
+#[cfg(feature = "postgres")]
+pub use store::PostgresStore;
+#[cfg(feature = "sqlite")]
+pub use store::SqliteStore;
+pub use store::{
+    MemoryStore, ServiceId, ServiceRecord, ServiceStore, StoreError, Version, Versioned,
+};

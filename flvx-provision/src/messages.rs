@@ -280,6 +280,11 @@ catalogue! {
         en: "Could not save the service's FLVX data: {detail}",
         zh: "无法保存该服务的 FLVX 数据：{detail}"
     }
+    /// Another operation saved the service's record first (compare-and-swap).
+    StoreConflict = "store_conflict" {
+        en: "Another operation changed the FLVX data of service {service} while this one ran, so nothing was overwritten. Run the action again: it continues from the saved data.",
+        zh: "另一个操作在此操作进行期间修改了服务 {service} 的 FLVX 数据，因此未覆盖任何内容。请重新执行此操作：它会从已保存的数据继续。"
+    }
     /// Status label: active.
     StatusActive = "status_active" { en: "Active", zh: "正常" }
     /// Status label: disabled on the panel (expired or by an admin).

@@ -60,10 +60,7 @@ pub async fn usage(
 ) -> Result<Vec<ServiceUsage>, ProvisionError> {
     let mut pairs = Vec::with_capacity(services.len());
     for service in services {
-        let record = store
-            .load(*service)
-            .await
-            .map_err(|detail| ProvisionError::Store { detail })?;
+        let record = store.load(*service).await?;
         if let Some(user) = record.user_id {
             pairs.push((*service, user));
         }

@@ -12,7 +12,7 @@ use flvx_api::models::{BindingAssign, NewForward, NewUser};
 use flvx_api::units::{Bytes, EpochMs, Gib, ResetDay, Status};
 use flvx_api::{FlvxApi, recipes};
 use flvx_provision::usage::{ServiceUsage, usage};
-use flvx_provision::{ServiceRecord, ServiceStore};
+use flvx_provision::{ServiceRecord, ServiceStore, Version};
 use std::collections::HashMap;
 
 const SERVICES: u64 = 1_000;
@@ -73,14 +73,20 @@ async fn usage_of_a_thousand_services_takes_one_call(version: PanelVersion) {
             user_id: Some(ids[&format!("bulk{service}")]),
             ..ServiceRecord::default()
         };
-        w.store.save(service, &record).await.expect("save");
+        w.store
+            .save(service, &record, Version::ABSENT)
+            .await
+            .expect("save");
     }
     // A service whose panel user was deleted by hand, and one never provisioned.
     let gone = ServiceRecord {
         user_id: Some(UserId(999_999)),
         ..ServiceRecord::default()
     };
-    w.store.save(SERVICES + 1, &gone).await.expect("save");
+    w.store
+        .save(SERVICES + 1, &gone, Version::ABSENT)
+        .await
+        .expect("save");
 
     for service in (1..=SERVICES).filter(|s| traffic_of(*s).is_some()) {
         let uid = ids[&format!("bulk{service}")];

@@ -1,6 +1,6 @@
 //! Create: a user named after the service, with its password, then one binding per tunnel.
 
-use super::{Engine, Service, desired_binding, desired_user, user_status};
+use super::{Engine, Service, Stored, desired_binding, desired_user, user_status};
 use crate::error::{PanelContext, ProvisionError};
 use crate::messages::Msg;
 use crate::store::ServiceRecord;
@@ -25,13 +25,18 @@ impl Engine {
     /// later is this service's only if the marker is set and its `expTime` matches to the
     /// millisecond: a fingerprint that costs no extra call.
     pub async fn create(&self, service: &Service) -> Result<ServiceRecord, ProvisionError> {
+        self.create_stored(service).await.map(Stored::into_inner)
+    }
+
+    /// [`Engine::create`], returning the record with its stored version.
+    pub(crate) async fn create_stored(&self, service: &Service) -> Result<Stored, ProvisionError> {
         check_password(service)?;
         self.check_panel_supports(&service.plan, ACTION).await?;
         let original = self.load(service.id).await?;
         if original.user_id.is_some() && !original.create_pending {
             return match original.terminated {
                 true => self.reactivate(service).await,
-                false => self.sync(service).await,
+                false => self.sync_stored(service).await,
             };
         }
         let tunnels = self.tunnels(&service.plan, ACTION).await?;
@@ -43,17 +48,20 @@ impl Engine {
         record.username = Some(service.username());
         record.create_pending = true;
         record.pushed_expiry = Some(fingerprint);
-        self.save(service.id, &record).await?;
+        self.save(service.id, &mut record).await?;
         let user = match self.create_or_adopt(service, &original, fingerprint).await {
             Ok(user) => user,
             Err(e @ ProvisionError::UserNotOurs { .. }) => {
                 // The name was someone else's all along: none of our creates took effect.
-                let cleared = ServiceRecord {
-                    create_pending: false,
-                    pushed_expiry: None,
-                    ..original
+                let mut cleared = Stored {
+                    record: ServiceRecord {
+                        create_pending: false,
+                        pushed_expiry: None,
+                        ..original.into_inner()
+                    },
+                    version: record.version,
                 };
-                self.save(service.id, &cleared).await?;
+                self.save(service.id, &mut cleared).await?;
                 return Err(e);
             }
             Err(e) => return Err(e),
@@ -71,18 +79,18 @@ impl Engine {
             .map(|b| (b.tunnel_id, b.id))
             .collect();
         record.create_pending = false;
-        self.save(service.id, &record).await?;
+        self.save(service.id, &mut record).await?;
         Ok(record)
     }
 
     /// Brings back a service terminated with the `disable` action: unsuspend (status 1,
     /// the paused forwards resumed), then the plan re-applied by sync. The terminated flag
     /// is cleared last, so a retry after any failure starts over and converges.
-    async fn reactivate(&self, service: &Service) -> Result<ServiceRecord, ProvisionError> {
+    async fn reactivate(&self, service: &Service) -> Result<Stored, ProvisionError> {
         self.unsuspend(service).await?;
-        let mut record = self.sync(service).await?;
+        let mut record = self.sync_stored(service).await?;
         record.terminated = false;
-        self.save(service.id, &record).await?;
+        self.save(service.id, &mut record).await?;
         Ok(record)
     }
 

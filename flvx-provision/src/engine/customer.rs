@@ -81,7 +81,7 @@ impl Engine {
             .map_err(|e| not_found(e, id))?;
         record.customer_paused.retain(|f| *f != id);
         record.suspended_forwards.retain(|f| *f != id);
-        self.save(service.id, &record).await
+        self.save(service.id, &mut record).await
     }
 
     /// Pauses one of the customer's forwards and remembers that the customer chose to, so
@@ -100,7 +100,7 @@ impl Engine {
         if !record.customer_paused.contains(&id) {
             record.customer_paused.push(id);
         }
-        self.save(service.id, &record).await
+        self.save(service.id, &mut record).await
     }
 
     /// Resumes one of the customer's forwards; refused while the service is suspended.
@@ -120,7 +120,7 @@ impl Engine {
             .await
             .map_err(|e| not_found(e, id))?;
         record.customer_paused.retain(|f| *f != id);
-        self.save(service.id, &record).await
+        self.save(service.id, &mut record).await
     }
 }
 

@@ -26,7 +26,7 @@ use crate::dates::{Date, days_ms};
 use crate::error::{PanelContext, ProvisionError};
 use crate::messages::Msg;
 use crate::plan::{Plan, TrafficReset};
-use crate::store::{ServiceId, ServiceRecord, ServiceStore};
+use crate::store::{ServiceId, ServiceRecord, ServiceStore, Versioned};
 use flvx_api::ids::{ForwardId, TunnelId, UserId};
 use flvx_api::models::{BindingAssign, Forward, User, UserUpdate};
 use flvx_api::units::{EpochMs, ResetDay, Status};
@@ -76,7 +76,15 @@ impl Service {
     }
 }
 
+/// A service record as loaded, with its stored version.
+type Stored = Versioned<ServiceRecord>;
+
 /// Runs lifecycle operations against one panel and one store.
+///
+/// Several engines (threads, processes, machines) may share one store: its saves are
+/// compare-and-swap, so an operation that read a record another one has since changed
+/// fails with [`ProvisionError::Conflict`] instead of overwriting it, and running it again
+/// continues from the newer record ([`ProvisionError::is_conflict`]).
 pub struct Engine {
     api: Arc<dyn FlvxApi>,
     store: Arc<dyn ServiceStore>,
@@ -98,25 +106,25 @@ impl Engine {
         &self.api
     }
 
-    async fn load(&self, id: ServiceId) -> Result<ServiceRecord, ProvisionError> {
-        self.store
-            .load(id)
-            .await
-            .map_err(|detail| ProvisionError::Store { detail })
+    /// The record of `id` as stored, with the version its next save must match.
+    async fn load(&self, id: ServiceId) -> Result<Stored, ProvisionError> {
+        Ok(self.store.load(id).await?)
     }
 
-    async fn save(&self, id: ServiceId, record: &ServiceRecord) -> Result<(), ProvisionError> {
-        self.store
-            .save(id, record)
-            .await
-            .map_err(|detail| ProvisionError::Store { detail })
+    /// Saves `record` over the version it was read at (compare-and-swap) and carries the
+    /// new version forward, so an operation that saves twice never writes over a record
+    /// another operation saved in between: that save fails with
+    /// [`ProvisionError::Conflict`] and the whole operation can be retried.
+    async fn save(&self, id: ServiceId, record: &mut Stored) -> Result<(), ProvisionError> {
+        record.version = self.store.save(id, &record.record, record.version).await?;
+        Ok(())
     }
 
     /// The record of a provisioned service and its panel user id.
     pub(crate) async fn provisioned(
         &self,
         id: ServiceId,
-    ) -> Result<(ServiceRecord, UserId), ProvisionError> {
+    ) -> Result<(Stored, UserId), ProvisionError> {
         let record = self.load(id).await?;
         match record.user_id {
             Some(user) => Ok((record, user)),

@@ -1,7 +1,9 @@
 //! Change package, change password and sync: re-applying the plan as full writes.
 
 use super::batch::BatchOp;
-use super::{Engine, Service, desired_binding, desired_user, ids_where, merge_ids, user_status};
+use super::{
+    Engine, Service, Stored, desired_binding, desired_user, ids_where, merge_ids, user_status,
+};
 use crate::error::{PanelContext, ProvisionError};
 use crate::messages::Msg;
 use crate::store::ServiceRecord;
@@ -30,8 +32,8 @@ impl Engine {
             .await?;
         self.repause(user, &repushed, action).await?;
         record.repause_tunnels.clear();
-        self.save(service.id, &record).await?;
-        Ok(record)
+        self.save(service.id, &mut record).await?;
+        Ok(record.into_inner())
     }
 
     /// Sets a new panel password; everything else is written unchanged. Calls: `user/update`.
@@ -49,8 +51,8 @@ impl Engine {
         self.api.update_user(&update).await.during(action)?;
         self.forget_customer(&service.username());
         record.pushed_expiry = Some(update.exp_time);
-        self.save(service.id, &record).await?;
-        Ok(record)
+        self.save(service.id, &mut record).await?;
+        Ok(record.into_inner())
     }
 
     /// Repairs drift: re-creates a user deleted by hand (suspending it again if the service
@@ -58,11 +60,16 @@ impl Engine {
     /// passed), re-pauses what the re-push restarted, and pauses running forwards of a
     /// suspended service (customers keep their 90-day tokens, §2.2).
     pub async fn sync(&self, service: &Service) -> Result<ServiceRecord, ProvisionError> {
+        self.sync_stored(service).await.map(Stored::into_inner)
+    }
+
+    /// [`Engine::sync`], returning the record with its stored version.
+    pub(crate) async fn sync_stored(&self, service: &Service) -> Result<Stored, ProvisionError> {
         let action = Msg::ActionSync;
         let mut record = self.load(service.id).await?;
         let Some(user) = record.user_id else {
             return match record.create_pending {
-                true => Box::pin(self.create(service)).await,
+                true => Box::pin(self.create_stored(service)).await,
                 false => Err(ProvisionError::NotProvisioned),
             };
         };
@@ -70,7 +77,7 @@ impl Engine {
             .await
             .during(action)?;
         let Some(found) = found else {
-            return self.recreate(service, record.suspended).await;
+            return self.recreate(service, record).await;
         };
         let expired = super::repush::expiry_passed(&record, service);
         // The read above already holds the panel's connection cap (3.0): no second read.
@@ -96,13 +103,13 @@ impl Engine {
         self.repause(user, &repushed, action).await?;
         record.repause_tunnels.clear();
         if !record.suspended {
-            self.save(service.id, &record).await?;
+            self.save(service.id, &mut record).await?;
             return Ok(record);
         }
         let forwards = self.forwards_of(user, action).await?;
         let running = ids_where(&forwards, |f| f.is_running());
         merge_ids(&mut record.suspended_forwards, &running);
-        self.save(service.id, &record).await?;
+        self.save(service.id, &mut record).await?;
         let outcome = self.batch(user, &running, BatchOp::Pause, action).await?;
         outcome.error(BatchOp::Pause).map_or(Ok(record), Err)
     }
@@ -110,18 +117,17 @@ impl Engine {
     /// Re-creates the account of a service whose panel user was deleted by hand. The
     /// suspension is kept in the record throughout, so the user is created disabled and a
     /// retry after any failure still knows the service is suspended.
-    async fn recreate(
-        &self,
-        service: &Service,
-        suspended: bool,
-    ) -> Result<ServiceRecord, ProvisionError> {
+    async fn recreate(&self, service: &Service, stale: Stored) -> Result<Stored, ProvisionError> {
         self.forget_customer(&service.username());
-        let fresh = ServiceRecord {
-            suspended,
-            ..ServiceRecord::default()
+        let mut fresh = Stored {
+            record: ServiceRecord {
+                suspended: stale.suspended,
+                ..ServiceRecord::default()
+            },
+            version: stale.version,
         };
-        self.save(service.id, &fresh).await?;
-        Box::pin(self.create(service)).await
+        self.save(service.id, &mut fresh).await?;
+        Box::pin(self.create_stored(service)).await
     }
 
     /// Brings the user's bindings to the plan: assigns missing ones and those whose speed
@@ -132,7 +138,7 @@ impl Engine {
     async fn apply_bindings(
         &self,
         service: &Service,
-        record: &mut ServiceRecord,
+        record: &mut Stored,
         user: UserId,
         action: Msg,
     ) -> Result<Vec<TunnelId>, ProvisionError> {

@@ -32,9 +32,11 @@ impl Engine {
         merge_ids(&mut record.suspended_forwards, &running);
         merge_ids(&mut record.suspended_forwards, &panel_paused);
         // Saved before the pause: if its answer is lost, the retry finds them paused.
-        self.save(service.id, &record).await?;
+        self.save(service.id, &mut record).await?;
         let outcome = self.batch(user, &running, BatchOp::Pause, action).await?;
-        outcome.error(BatchOp::Pause).map_or(Ok(record), Err)
+        outcome
+            .error(BatchOp::Pause)
+            .map_or(Ok(record.into_inner()), Err)
     }
 
     /// Unsuspends `service`. Calls: `user/update` (status 1, every field) and
@@ -66,7 +68,9 @@ impl Engine {
             .suspended_forwards
             .retain(|id| !outcome.done.contains(id));
         record.pushed_expiry = Some(update.exp_time);
-        self.save(service.id, &record).await?;
-        outcome.error(BatchOp::Resume).map_or(Ok(record), Err)
+        self.save(service.id, &mut record).await?;
+        outcome
+            .error(BatchOp::Resume)
+            .map_or(Ok(record.into_inner()), Err)
     }
 }

@@ -2,7 +2,7 @@
 //! behaviour §4.7), so the forwards are deleted first; "already gone" counts as success.
 
 use super::batch::BatchOp;
-use super::{Engine, Service, ids_where, merge_ids};
+use super::{Engine, Service, Stored, ids_where, merge_ids};
 use crate::error::{PanelContext, ProvisionError};
 use crate::messages::Msg;
 use crate::plan::TerminateAction;
@@ -20,14 +20,26 @@ impl Engine {
     pub async fn terminate(&self, service: &Service) -> Result<ServiceRecord, ProvisionError> {
         let record = self.load(service.id).await?;
         let Some(user) = self.terminate_target(service, &record).await? else {
-            let cleared = ServiceRecord::default();
-            self.save(service.id, &cleared).await?;
-            return Ok(cleared);
+            return self.clear(service, record).await;
         };
         match service.plan.on_terminate {
-            TerminateAction::Delete => self.delete_account(service, user).await,
+            TerminateAction::Delete => self.delete_account(service, record, user).await,
             TerminateAction::Disable => self.disable_account(service, record, user).await,
         }
+    }
+
+    /// Saves an empty record over `stale` (the row and its version stay).
+    async fn clear(
+        &self,
+        service: &Service,
+        stale: Stored,
+    ) -> Result<ServiceRecord, ProvisionError> {
+        let mut cleared = Stored {
+            record: ServiceRecord::default(),
+            version: stale.version,
+        };
+        self.save(service.id, &mut cleared).await?;
+        Ok(cleared.into_inner())
     }
 
     /// The user to act on: the stored one, or one a half-finished create left behind (it
@@ -54,6 +66,7 @@ impl Engine {
     async fn delete_account(
         &self,
         service: &Service,
+        record: Stored,
         user: UserId,
     ) -> Result<ServiceRecord, ProvisionError> {
         let forwards = self.forwards_of(user, ACTION).await?;
@@ -72,15 +85,13 @@ impl Engine {
             _ => {}
         }
         self.forget_customer(&service.username());
-        let cleared = ServiceRecord::default();
-        self.save(service.id, &cleared).await?;
-        Ok(cleared)
+        self.clear(service, record).await
     }
 
     async fn disable_account(
         &self,
         service: &Service,
-        mut record: ServiceRecord,
+        mut record: Stored,
         user: UserId,
     ) -> Result<ServiceRecord, ProvisionError> {
         let update = self
@@ -96,8 +107,10 @@ impl Engine {
         let running = ids_where(&forwards, |f| f.is_running());
         merge_ids(&mut record.suspended_forwards, &running);
         // Saved before the pause: if its answer is lost, the retry finds them paused.
-        self.save(service.id, &record).await?;
+        self.save(service.id, &mut record).await?;
         let outcome = self.batch(user, &running, BatchOp::Pause, ACTION).await?;
-        outcome.error(BatchOp::Pause).map_or(Ok(record), Err)
+        outcome
+            .error(BatchOp::Pause)
+            .map_or(Ok(record.into_inner()), Err)
     }
 }

@@ -47,8 +47,10 @@ impl Engine {
         }
         // Saved last: until every step is done, a retry must still see the old expiry.
         record.pushed_expiry = Some(update.exp_time);
-        self.save(service.id, &record).await?;
-        resumed.error(BatchOp::Resume).map_or(Ok(record), Err)
+        self.save(service.id, &mut record).await?;
+        resumed
+            .error(BatchOp::Resume)
+            .map_or(Ok(record.into_inner()), Err)
     }
 
     /// Zeroes the user's traffic (and every binding's), then resumes what the quota paused.
@@ -70,13 +72,15 @@ impl Engine {
                 .during(action)?;
         }
         if record.suspended {
-            return Ok(record);
+            return Ok(record.into_inner());
         }
         let forwards = self.forwards_of(user, action).await?;
         let resumed = self
             .resume_panel_paused(&record, user, &forwards, action)
             .await?;
-        resumed.error(BatchOp::Resume).map_or(Ok(record), Err)
+        resumed
+            .error(BatchOp::Resume)
+            .map_or(Ok(record.into_inner()), Err)
     }
 
     /// Resumes the paused forwards the customer did not pause, unless suspended.

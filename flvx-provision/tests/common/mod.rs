@@ -2,7 +2,13 @@
 //! speed limits, an engine on it, plans and services, and readers for the panel's state.
 //!
 //! Included by every test file with `mod common;`; not every file uses every helper.
+//!
+//! The world's store is a [`MemoryStore`](flvx_provision::MemoryStore), except in test
+//! binaries whose name ends in `_sqlite`: they include a test file again with `#[path]`
+//! (see `lifecycle_sqlite.rs`) and run all of it on a fresh SQLite file per world.
 #![allow(dead_code)]
+
+pub mod stores;
 
 use flvx_api::endpoints;
 use flvx_api::ids::{ForwardId, SpeedLimitId, TunnelId, UserId};
@@ -11,9 +17,10 @@ use flvx_api::units::{EpochMs, Mbps};
 use flvx_api::{Credentials, FlvxApi, FlvxClient, PanelVersion};
 use flvx_provision::dates::Date;
 use flvx_provision::engine::ForwardRequest;
-use flvx_provision::{Engine, MemoryStore, Plan, PlanInput, Service, ServiceRecord, ServiceStore};
+use flvx_provision::{Engine, Plan, PlanInput, Service, ServiceRecord, ServiceStore};
 use serde_json::Value;
 use std::sync::Arc;
+use stores::{ObservedStore, TestDb};
 
 /// `(status, nodeRunning)` of a forward that runs, as [`World::forward_state`] gives it.
 pub const RUNNING: (i64, bool) = (1, true);
@@ -35,8 +42,10 @@ pub struct World {
     pub version: PanelVersion,
     pub panel: FakePanel,
     pub admin: Arc<FlvxClient>,
-    pub store: Arc<MemoryStore>,
+    pub store: Arc<ObservedStore>,
     pub engine: Engine,
+    /// The database behind `store` (removed when the world is dropped).
+    pub db: TestDb,
     pub t1: TunnelId,
     pub t2: TunnelId,
     pub t3: TunnelId,
@@ -45,7 +54,14 @@ pub struct World {
 }
 
 impl World {
+    /// A world on this test binary's store (SQLite in `*_sqlite` binaries, memory
+    /// otherwise) and a fake panel of the given line.
     pub async fn new(version: PanelVersion) -> World {
+        World::on(version, TestDb::for_this_binary()).await
+    }
+
+    /// A world whose engine keeps its records in `db`.
+    pub async fn on(version: PanelVersion, db: TestDb) -> World {
         let panel = FakePanel::start_version(version).await;
         let t1 = panel.add_tunnel("HK-1");
         let t2 = panel.add_tunnel("SG-1");
@@ -57,7 +73,7 @@ impl World {
             FakePanel::ADMIN_USER,
             FakePanel::ADMIN_PASSWORD,
         ));
-        let store = Arc::new(MemoryStore::new());
+        let store = Arc::new(ObservedStore::new(db.open().await));
         let api: Arc<dyn FlvxApi> = admin.clone();
         let engine = Engine::new(api, store.clone());
         World {
@@ -66,6 +82,7 @@ impl World {
             admin,
             store,
             engine,
+            db,
             t1,
             t2,
             t3,
@@ -395,8 +412,11 @@ impl Opts {
 }
 
 /// A shorthand for `store.load` through the trait, as the engine sees it.
-pub async fn load(store: &MemoryStore, id: u64) -> ServiceRecord {
-    store.load(id).await.expect("memory store")
+pub async fn load(store: &dyn ServiceStore, id: u64) -> ServiceRecord {
+    match store.load(id).await {
+        Ok(stored) => stored.into_inner(),
+        Err(e) => panic!("load {id}: {e}"),
+    }
 }
 
 /// The `i64` of a JSON number field (panics if absent).

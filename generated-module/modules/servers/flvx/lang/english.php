@@ -53,6 +53,7 @@ return array(
     'forward_reset_not_offered' => 'This package does not include resetting a forward\'s traffic.',
     'invalid_forward' => 'The forward\'s {field} is invalid: {reason}',
     'store_failed' => 'Could not save the service\'s FLVX data: {detail}',
+    'store_conflict' => 'Another operation changed the FLVX data of service {service} while this one ran, so nothing was overwritten. Run the action again: it continues from the saved data.',
     'status_active' => 'Active',
     'status_disabled' => 'Disabled on the panel',
     'forward_running' => 'Running',
