@@ -54,12 +54,7 @@ const ACTIONS: &[(&str, &str, usize)] = &[
 ];
 
 fn main() {
-    let found = std::process::Command::new("php")
-        .arg("-v")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        eprintln!("php_module: skipped, php is not installed");
+    if !support::php_command::php_available("php_module") {
         return;
     }
     if !module_dir().join("flvx.php").is_file() {

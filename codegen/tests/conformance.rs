@@ -1,5 +1,6 @@
-//! Conformance: the generated PHP module, run for real (`php`, one process per WHMCS action,
-//! under the stub WHMCS of `tests/php/`), behaves exactly like the Rust engine it mirrors.
+//! Conformance: the generated PHP module, run for real (`php`, or the PHP that `FLVX_PHP`
+//! names; one process per WHMCS action, under the stub WHMCS of `tests/php/`), behaves
+//! exactly like the Rust engine it mirrors.
 //!
 //! - `scenarios`: every `tests/conformance/*.json`, on the Rust engine (`Engine` +
 //!   `MemoryStore`) and on the PHP module, each against its own fresh fake panel, with "now"
@@ -20,18 +21,7 @@ use conformance_support::{Tally, runtime};
 use flvx_api::PanelVersion;
 
 fn php_ready(test: &str) -> bool {
-    let found = std::process::Command::new("php")
-        .arg("-v")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{test}: php is not installed but CI is set"
-        );
-        eprintln!("{test}: skipped, php is not installed");
-    }
-    found
+    conformance_support::php_command::php_available(test)
 }
 
 async fn run_scenario(scenario: Scenario, version: PanelVersion) -> Result<(), String> {

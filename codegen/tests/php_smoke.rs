@@ -71,3 +71,113 @@ fn templates_render_escaped_with_smarty_3_and_4() {
         assert_ran(&format!("render.php with {name}"), &out, "RENDER OK");
     }
 }
+
+/// A module in the WHMCS layout and a "library" in a third-party folder, each raising a
+/// deprecation and a notice (PHP 7.4) or warning (PHP 8): the harness fails on the module's,
+/// naming it, and reports the library's as third-party notices while the run goes on.
+#[test]
+fn a_notice_in_the_module_fails_and_one_in_a_library_is_reported() {
+    if !common::php_available("a_notice_in_the_module_fails_and_one_in_a_library_is_reported") {
+        return;
+    }
+    let root = common::temp_dir("php-notices");
+    let module = root.join("modules/servers/flvx");
+    let vendor = root.join("vendor");
+    std::fs::create_dir_all(&module).unwrap();
+    std::fs::create_dir_all(&vendor).unwrap();
+    let probe = |prefix: &str| {
+        format!(
+            "<?php\nfunction {prefix}_deprecation() {{ trigger_error('{prefix} deprecation', E_USER_DEPRECATED); return 'went on'; }}\n\
+             function {prefix}_notice() {{ $a = array(); return $a['missing'] ?? 'went on'; }}\n\
+             function {prefix}_undefined() {{ $a = array(); $b = $a['missing']; return 'went on'; }}\n"
+        )
+    };
+    std::fs::write(module.join("probe.php"), probe("module")).unwrap();
+    std::fs::write(vendor.join("lib.php"), probe("library")).unwrap();
+    let script = format!(
+        r#"require '{bootstrap}';
+require '{module}/probe.php';
+require '{vendor}/lib.php';
+$results = array();
+foreach (array_slice($argv, 1) as $function) {{
+    try {{
+        $results[] = $function();
+    }} catch (Throwable $e) {{
+        $results[] = 'threw ' . get_class($e);
+    }}
+}}
+echo json_encode(array('results' => $results, 'diagnostics' => $GLOBALS['flvx_test_diagnostics']));"#,
+        bootstrap = script("bootstrap.php").display(),
+        module = module.display(),
+        vendor = vendor.display(),
+    );
+    let env = [("FLVX_TEST_THIRD_PARTY", vendor.to_str().unwrap())];
+    let run = |functions: &[&str]| {
+        let mut args = vec!["-r", &script];
+        args.extend_from_slice(functions);
+        let (out, notices) = common::php_with_env(&args, &env);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let answer: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap_or_else(|e| {
+            panic!(
+                "no JSON ({e}): {stdout} {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+        assert!(
+            out.status.success() && out.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (answer, notices)
+    };
+
+    // The module's: each one throws, and is recorded as the module's.
+    let (answer, notices) = run(&["module_deprecation", "module_undefined", "module_notice"]);
+    assert_eq!(
+        answer["results"],
+        serde_json::json!(["threw ErrorException", "threw ErrorException", "went on"]),
+        "{answer}"
+    );
+    let diagnostics: Vec<&str> = answer["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d.as_str())
+        .collect();
+    assert_eq!(diagnostics.len(), 2, "{diagnostics:?}");
+    assert!(
+        diagnostics[0].starts_with("[module] User deprecated: module deprecation at ")
+            && diagnostics[0].contains("probe.php:2"),
+        "{diagnostics:?}"
+    );
+    assert!(
+        diagnostics[1].starts_with("[module] Notice: Undefined index: missing")
+            || diagnostics[1].starts_with("[module] Warning: Undefined array key \"missing\""),
+        "{diagnostics:?}"
+    );
+    assert!(
+        !notices.iter().any(|n| n.contains("probe.php")),
+        "{notices:?}"
+    );
+
+    // The library's: reported, once each, and the run goes on.
+    let (answer, notices) = run(&[
+        "library_deprecation",
+        "library_undefined",
+        "library_deprecation",
+    ]);
+    assert_eq!(
+        answer["results"],
+        serde_json::json!(["went on", "went on", "went on"]),
+        "{answer}"
+    );
+    assert_eq!(answer["diagnostics"], serde_json::json!([]), "{answer}");
+    // (Illuminate, which the harness loads, adds its own on PHP 8.4.)
+    let ours: Vec<&String> = notices.iter().filter(|n| n.contains("lib.php:")).collect();
+    assert_eq!(ours.len(), 2, "{notices:?}");
+    assert!(
+        ours[0].starts_with("User deprecated: library deprecation at ")
+            && ours[1].contains("missing"),
+        "{notices:?}"
+    );
+}

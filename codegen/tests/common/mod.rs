@@ -2,29 +2,28 @@
 
 #![allow(dead_code)] // each test file uses a different part
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod php_command;
 
-/// Whether `php` runs here. Under `CI` a missing `php` fails the test instead of skipping
-/// it (`.ci/run` installs it); locally the test prints why it did nothing.
-pub fn php_available(test: &str) -> bool {
-    let found = Command::new("php")
-        .arg("-v")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{test}: php is not installed but CI is set; .ci/run must apt-get install php-cli"
-        );
-        eprintln!("{test}: skipped, php is not installed (apt-get install php-cli)");
-    }
-    found
+#[allow(unused_imports)] // each test file uses a different part
+pub use php_command::{php_available, php_command, php_label, third_party};
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+/// Runs the chosen PHP (`FLVX_PHP`, or `php`) with the given arguments; third-party
+/// notices are taken out of its stderr and reported (see [`php_command`]).
+pub fn php(args: &[&str]) -> Output {
+    php_with_env(args, &[]).0
 }
 
-/// Runs `php` with the given arguments.
-pub fn php(args: &[&str]) -> Output {
-    Command::new("php").args(args).output().expect("php runs")
+/// Like [`php`], with extra environment variables; also returns the third-party notices.
+pub fn php_with_env(args: &[&str], env: &[(&str, &str)]) -> (Output, Vec<String>) {
+    let mut out = php_command()
+        .args(args)
+        .envs(env.iter().copied())
+        .output()
+        .expect("php runs");
+    let notices = third_party(&mut out);
+    (out, notices)
 }
 
 /// The committed module folder.

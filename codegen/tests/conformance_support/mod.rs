@@ -6,6 +6,8 @@ pub mod model;
 pub mod outcome;
 pub mod pair;
 pub mod php;
+#[path = "../common/php_command.rs"]
+pub mod php_command;
 pub mod rust_side;
 
 use std::io::Write;

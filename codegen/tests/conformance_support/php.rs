@@ -3,13 +3,14 @@
 
 use super::model::{Ids, Whmcs};
 use super::outcome::Outcome;
+use super::php_command::{php_command, third_party};
 use super::rust_side::Call;
 use flvx_provision::ServiceRecord;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::sync::OnceLock;
 use tokio::sync::Semaphore;
 
@@ -39,11 +40,12 @@ fn slots() -> &'static Semaphore {
     })
 }
 
-/// Runs `php` with these arguments, environment and stdin, within the process limit.
+/// Runs the chosen PHP (`FLVX_PHP`, or `php`) with these arguments, environment and stdin,
+/// within the process limit; third-party notices are taken out of its stderr and reported.
 pub async fn php(args: Vec<String>, env: Vec<(String, String)>, stdin: Vec<u8>) -> Output {
     let _permit = slots().acquire().await.expect("semaphore open");
     tokio::task::spawn_blocking(move || {
-        let mut child = Command::new("php")
+        let mut child = php_command()
             .args(&args)
             .envs(env)
             .stdin(Stdio::piped())
@@ -54,7 +56,9 @@ pub async fn php(args: Vec<String>, env: Vec<(String, String)>, stdin: Vec<u8>) 
         if let Some(mut input) = child.stdin.take() {
             input.write_all(&stdin).expect("php reads its stdin");
         }
-        child.wait_with_output().expect("php finishes")
+        let mut out = child.wait_with_output().expect("php finishes");
+        third_party(&mut out);
+        out
     })
     .await
     .expect("php task")
@@ -276,14 +280,15 @@ fn reduce(
             }
             let mut detail = Map::new();
             for row in answer["hostings"].as_array().into_iter().flatten() {
-                let id = row["id"].as_u64().unwrap_or(0);
+                // PDO returns integer columns as strings before PHP 8.1.
+                let n = |k: &str| {
+                    row[k]
+                        .as_u64()
+                        .or_else(|| row[k].as_str().and_then(|s| s.parse().ok()))
+                        .unwrap_or(0)
+                };
+                let id = n("id");
                 if whmcs.services.contains_key(&id) {
-                    let n = |k: &str| {
-                        row[k]
-                            .as_u64()
-                            .or_else(|| row[k].as_str().and_then(|s| s.parse().ok()))
-                            .unwrap_or(0)
-                    };
                     detail.insert(id.to_string(), json!([n("bwusage"), n("bwlimit")]));
                 }
             }

@@ -7,8 +7,12 @@
  * by the environment variable FLVX_TEST_DB) holding the WHMCS tables the module touches
  * with their real column names.
  *
- * Every PHP warning, notice or deprecation raised outside Illuminate becomes a failure:
- * the module must be E_ALL clean.
+ * Every PHP deprecation, notice or warning is told apart by the file that raised it (see
+ * flvx_test_origin): one raised in the module or in this harness becomes a failure (the
+ * module must be E_ALL clean on every PHP version); one raised in a third-party library is
+ * reported on stderr, one line starting with "flvx-third-party: ", and the run goes on as
+ * it would in production. The Rust tests take those lines out of stderr and print each
+ * distinct one.
  */
 
 error_reporting(E_ALL);
@@ -18,17 +22,85 @@ define('WHMCS', true);
 
 /** @var array[] every logModuleCall, in order */
 $GLOBALS['flvx_test_log'] = array();
-/** @var string[] every PHP diagnostic raised by non-vendor code */
+/** @var string[] every PHP diagnostic raised in the module or the harness: "[origin] message at file:line" */
 $GLOBALS['flvx_test_diagnostics'] = array();
+/** @var string[] every third-party notice reported so far, as keys */
+$GLOBALS['flvx_test_third_party'] = array();
+/** @var string[] folders of Smarty's compiled templates (see flvx_test_compiled_dir) */
+$GLOBALS['flvx_test_compiled_dirs'] = array();
 
-set_error_handler(function ($severity, $message, $file, $line) {
-    // Debian's Illuminate 8 is not clean on PHP 8.2; only its own deprecations are tolerated.
-    if (($severity & (E_DEPRECATED | E_USER_DEPRECATED)) && strpos((string) $file, '/usr/share/php/') === 0) {
+/**
+ * Where `$file` is: 'module' (the generated module: a modules/servers/flvx/ folder),
+ * 'third-party' (a library under /usr/share/php/, or under a folder named in the
+ * colon-separated FLVX_TEST_THIRD_PARTY), 'compiled' (Smarty's compiled code of the
+ * module's templates) or 'harness' (these scripts, and anything else).
+ */
+function flvx_test_origin($file)
+{
+    $file = (string) $file;
+    $roots = array('/usr/share/php/');
+    $extra = getenv('FLVX_TEST_THIRD_PARTY');
+    foreach (is_string($extra) && $extra !== '' ? explode(':', $extra) : array() as $root) {
+        $roots[] = rtrim($root, '/') . '/';
+    }
+    foreach ($GLOBALS['flvx_test_compiled_dirs'] as $dir) {
+        if (strpos($file, $dir) === 0) {
+            return 'compiled';
+        }
+    }
+    if (strpos($file, '/modules/servers/flvx/') !== false) {
+        return 'module';
+    }
+    foreach ($roots as $root) {
+        if (strpos($file, $root) === 0) {
+            return 'third-party';
+        }
+    }
+    return 'harness';
+}
+
+/**
+ * Registers a folder where Smarty writes the compiled templates. Their code is Smarty's:
+ * a deprecation there is Smarty's (Smarty 3.1 on PHP 8.2), but any other diagnostic comes
+ * from the module's template and fails.
+ */
+function flvx_test_compiled_dir($dir)
+{
+    $GLOBALS['flvx_test_compiled_dirs'][] = rtrim((string) $dir, '/') . '/';
+}
+
+/** The name PHP prints for a diagnostic's severity. */
+function flvx_test_severity($severity)
+{
+    $names = array(
+        E_DEPRECATED => 'Deprecated', E_USER_DEPRECATED => 'User deprecated', E_NOTICE => 'Notice',
+        E_USER_NOTICE => 'User notice', E_WARNING => 'Warning', E_USER_WARNING => 'User warning',
+        E_RECOVERABLE_ERROR => 'Recoverable error', E_USER_ERROR => 'User error',
+    );
+    return isset($names[$severity]) ? $names[$severity] : 'Error ' . $severity;
+}
+
+/** The error handler: fails on the module's and the harness's diagnostics, reports the rest. */
+function flvx_test_error_handler($severity, $message, $file, $line)
+{
+    $origin = flvx_test_origin($file);
+    $deprecation = ($severity & (E_DEPRECATED | E_USER_DEPRECATED)) !== 0;
+    // A compiled template is named without its folder (one per test), so that the same
+    // notice reads the same wherever the template was compiled.
+    $where = $origin === 'compiled' ? 'compiled template ' . basename((string) $file) : $file;
+    $text = flvx_test_severity($severity) . ': ' . $message . ' at ' . $where . ':' . $line;
+    if ($origin === 'third-party' || ($origin === 'compiled' && $deprecation)) {
+        if (!isset($GLOBALS['flvx_test_third_party'][$text])) {
+            $GLOBALS['flvx_test_third_party'][$text] = true;
+            fwrite(STDERR, 'flvx-third-party: ' . $text . "\n");
+        }
         return true;
     }
-    $GLOBALS['flvx_test_diagnostics'][] = $message . ' at ' . $file . ':' . $line;
+    $GLOBALS['flvx_test_diagnostics'][] = '[' . $origin . '] ' . $text;
     throw new ErrorException($message, 0, $severity, $file, $line);
-});
+}
+
+set_error_handler('flvx_test_error_handler');
 
 function logModuleCall($module, $action, $request, $response, $processed = '', $replaceVars = array())
 {
