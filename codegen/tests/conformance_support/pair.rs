@@ -384,7 +384,7 @@ impl Pair {
                     })
                     .collect(),
             ),
-            "PauseForward" | "ResumeForward" | "DeleteForward" => {
+            "PauseForward" | "ResumeForward" | "DeleteForward" | "ResetForwardTraffic" => {
                 let forward = step.forward.clone().unwrap_or_default();
                 let text = self.forward_text(which, service, &forward).await;
                 Some([("forward_id".to_owned(), text)].into_iter().collect())

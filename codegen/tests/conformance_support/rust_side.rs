@@ -201,12 +201,13 @@ async fn lifecycle(
             let s = service(svc, ids, now)?;
             engine.add_forward(&s, &request).await.map(drop)
         }
-        "PauseForward" | "ResumeForward" | "DeleteForward" => {
+        "PauseForward" | "ResumeForward" | "DeleteForward" | "ResetForwardTraffic" => {
             let id = forward_id(post.get("forward_id").map_or("", String::as_str))?;
             let s = service(svc, ids, now)?;
             match function {
                 "PauseForward" => engine.pause_forward(&s, id).await,
                 "ResumeForward" => engine.resume_forward(&s, id).await,
+                "ResetForwardTraffic" => engine.reset_forward_traffic(&s, id).await,
                 _ => engine.delete_forward(&s, id).await,
             }
         }

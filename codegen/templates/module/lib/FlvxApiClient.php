@@ -136,7 +136,14 @@ final class FlvxApiClient
     public function supportsForwardResetFlow(): bool
     {
         if (!isset(self::$resetFlow[$this->baseUrl])) {
-            self::$resetFlow[$this->baseUrl] = $this->probeForwardResetFlow();
+            // Kept across requests like the token, so each panel is asked once a day.
+            $key = sha1($this->baseUrl . "\0forward/reset-flow");
+            $known = FlvxTokenCache::get($key);
+            if ($known === null) {
+                $known = $this->probeForwardResetFlow() ? '1' : '0';
+                FlvxTokenCache::put($key, $known, time() + 86400);
+            }
+            self::$resetFlow[$this->baseUrl] = $known === '1';
         }
         return self::$resetFlow[$this->baseUrl];
     }
