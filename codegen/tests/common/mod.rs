@@ -5,24 +5,29 @@
 mod php_command;
 
 #[allow(unused_imports)] // each test file uses a different part
-pub use php_command::{php_available, php_command, php_label, third_party};
+pub use php_command::{
+    php_available, php_command, php_label, report_third_party, take_third_party, third_party,
+};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
 /// Runs the chosen PHP (`FLVX_PHP`, or `php`) with the given arguments; third-party
 /// notices are taken out of its stderr and reported (see [`php_command`]).
 pub fn php(args: &[&str]) -> Output {
-    php_with_env(args, &[]).0
+    let (out, notices) = php_with_env(args, &[]);
+    report_third_party(&notices);
+    out
 }
 
-/// Like [`php`], with extra environment variables; also returns the third-party notices.
+/// Like [`php`], with extra environment variables, and the third-party notices returned
+/// instead of reported.
 pub fn php_with_env(args: &[&str], env: &[(&str, &str)]) -> (Output, Vec<String>) {
     let mut out = php_command()
         .args(args)
         .envs(env.iter().copied())
         .output()
         .expect("php runs");
-    let notices = third_party(&mut out);
+    let notices = take_third_party(&mut out);
     (out, notices)
 }
 

@@ -71,6 +71,13 @@ pub fn php_available(test: &str) -> bool {
 /// Takes the third-party notices out of a PHP run's stderr, prints the ones this test
 /// binary has not seen yet, and returns them.
 pub fn third_party(out: &mut Output) -> Vec<String> {
+    let notices = take_third_party(out);
+    report_third_party(&notices);
+    notices
+}
+
+/// Takes the third-party notices out of a PHP run's stderr and returns them, unprinted.
+pub fn take_third_party(out: &mut Output) -> Vec<String> {
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     let mut rest = String::new();
     let mut notices = Vec::new();
@@ -80,18 +87,25 @@ pub fn third_party(out: &mut Output) -> Vec<String> {
             None => rest.push_str(line),
         }
     }
-    if notices.is_empty() {
-        return notices;
+    if !notices.is_empty() {
+        out.stderr = rest.into_bytes();
     }
-    out.stderr = rest.into_bytes();
+    notices
+}
+
+/// Prints the notices this test binary has not printed yet, as
+/// `third-party notice (LABEL): …` (straight to stderr, past the test harness's capture).
+pub fn report_third_party(notices: &[String]) {
+    if notices.is_empty() {
+        return;
+    }
     static SEEN: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
     let mut seen = SEEN.lock().unwrap_or_else(|e| e.into_inner());
     let label = php_label();
     let mut err = std::io::stderr().lock();
-    for notice in &notices {
+    for notice in notices {
         if seen.insert(notice.clone()) {
             let _ = writeln!(err, "third-party notice ({label}): {notice}");
         }
     }
-    notices
 }
