@@ -67,6 +67,24 @@ impl Tally {
     }
 }
 
+/// The FLVX lines the conformance tests run on: every line, or those `FLVX_PANEL_LINES`
+/// names (labels, comma-separated: `2.1`, `3.0`), so that the slower PHP builds of
+/// `.ci/run` can run one line each. Panics on a label that is no line.
+pub fn panel_lines() -> Vec<flvx_api::PanelVersion> {
+    let Ok(only) = std::env::var("FLVX_PANEL_LINES") else {
+        return flvx_api::PanelVersion::ALL.to_vec();
+    };
+    only.split(',')
+        .map(|label| {
+            let label = label.trim();
+            flvx_api::PanelVersion::ALL
+                .into_iter()
+                .find(|v| v.label() == label)
+                .unwrap_or_else(|| panic!("FLVX_PANEL_LINES: {label:?} is not 2.1 or 3.0"))
+        })
+        .collect()
+}
+
 /// A multi-threaded runtime for a test.
 pub fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
