@@ -289,7 +289,7 @@ impl FlvxClient {
         };
         let response = request.send().await.map_err(transport)?;
         let status = response.status().as_u16();
-        let bytes = response.bytes().await.map_err(transport)?;
+        let bytes = read_body(response, endpoint.path).await?;
         tracing::debug!(path = endpoint.path, status, "flvx login");
         Envelope::parse(endpoint.path, status, &bytes)
     }
@@ -340,7 +340,7 @@ impl FlvxClient {
         };
         let response = request.send().await.map_err(transport)?;
         let status = response.status().as_u16();
-        let bytes = response.bytes().await.map_err(transport)?;
+        let bytes = read_body(response, endpoint.path).await?;
         let envelope = Envelope::parse(endpoint.path, status, &bytes);
         tracing::debug!(
             method = endpoint.method.as_str(),
@@ -390,6 +390,32 @@ fn body_keys_allowed(endpoint: &Endpoint, body: &Value) -> bool {
         Value::Object(map) => map.keys().all(|k| endpoint.keys.contains(&k.as_str())),
         _ => true,
     }
+}
+
+/// The body of `response`, refused as soon as it grows past
+/// [`endpoints::MAX_RESPONSE_BYTES`] (announced or streamed), so a wrong server address
+/// cannot make the client buffer gigabytes.
+async fn read_body(mut response: reqwest::Response, path: &'static str) -> Result<Vec<u8>> {
+    let limit = endpoints::MAX_RESPONSE_BYTES;
+    let too_large = || Error::ResponseTooLarge {
+        path,
+        limit_mib: limit / (1024 * 1024),
+    };
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|source| Error::Transport { path, source })?
+    {
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 #[cfg(test)]

@@ -156,6 +156,12 @@ pub const API_CLIENT_HEADER: &str = "X-FLVX-API-Client";
 /// Its value: the panel accepts `whmcs` or `whmcs-module`.
 pub const API_CLIENT_NAME: &str = "whmcs";
 
+/// The largest panel answer either runtime reads: 16 MiB, about 40,000 forwards or users
+/// in one list. Anything larger is not an FLVX answer (a wrong URL, a file server, a
+/// proxy gone mad), and in PHP it would exhaust the memory limit with a fatal error that
+/// no module code can catch.
+pub const MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+
 /// The endpoint with this path, if the table has one.
 pub fn by_path(path: &str) -> Option<&'static Endpoint> {
     ALL.iter().find(|e| e.path == path)

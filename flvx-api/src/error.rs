@@ -32,6 +32,19 @@ pub enum Error {
         source: reqwest::Error,
     },
 
+    /// The answer was larger than [`crate::endpoints::MAX_RESPONSE_BYTES`]; nothing of it
+    /// was used.
+    #[error(
+        "{path} answered with more than {limit_mib} MiB, which no FLVX panel sends: check \
+         that the server address points at the FLVX panel itself"
+    )]
+    ResponseTooLarge {
+        /// The endpoint path.
+        path: &'static str,
+        /// The limit, in MiB.
+        limit_mib: usize,
+    },
+
     /// The panel (or a proxy in front of it) answered with something that is not an FLVX
     /// envelope, such as an HTML 502 page or a plain-text 404.
     #[error("{path} answered HTTP {status} with a non-FLVX body: {snippet:?}")]

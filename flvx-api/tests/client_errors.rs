@@ -192,3 +192,42 @@ async fn empty_batches_make_no_call() {
     let result = client(&server).pause_forwards(&[]).await.unwrap();
     assert_eq!(result.success_count + result.fail_count, 0);
 }
+
+/// An answer above the size cap (a wrong address serving a big file, say) is refused
+/// without decoding it; one just below is read.
+#[tokio::test]
+async fn an_answer_above_the_size_cap_is_refused_by_name() {
+    let limit = flvx_api::endpoints::MAX_RESPONSE_BYTES;
+    let server = MockServer::start().await;
+    let padding = " ".repeat(limit);
+    Mock::given(path("/api/v1/tunnel/list"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(format!(
+            "{{\"code\":0,\"msg\":\"ok\",\"data\":[]}}{padding}"
+        )))
+        .mount(&server)
+        .await;
+    let small = " ".repeat(limit - 64);
+    Mock::given(path("/api/v1/speed-limit/list"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string(format!("{{\"code\":0,\"msg\":\"ok\",\"data\":[]}}{small}")),
+        )
+        .mount(&server)
+        .await;
+    let api = client(&server);
+    let err = api.list_tunnels().await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::ResponseTooLarge {
+                path: "/api/v1/tunnel/list",
+                limit_mib: 16
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("more than 16 MiB"), "{err}");
+    assert!(!err.is_retryable());
+    let limits = api.list_speed_limits().await.expect("just below the cap");
+    assert!(limits.is_empty());
+}
