@@ -123,6 +123,7 @@ fn one_tunnel_service(id: u64) -> ServiceSpec {
         configoptions: BTreeMap::new(),
         due: "+30d".into(),
         password: "Cust0mer-pw".into(),
+        registered: "+0d".into(),
     }
 }
 

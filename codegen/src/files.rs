@@ -61,6 +61,10 @@ pub fn render(ir: &ModuleIr) -> Result<Vec<GeneratedFile>, FilesError> {
             "lib/engine/customer.php",
             EngineCustomerFile { ir }.render(),
         ),
+        (
+            "lib/engine/ownership.php",
+            EngineOwnershipFile { ir }.render(),
+        ),
         ("lib/engine/package.php", EnginePackageFile { ir }.render()),
         ("lib/engine/repush.php", EngineRepushFile { ir }.render()),
         ("lib/engine/suspend.php", EngineSuspendFile { ir }.render()),
@@ -72,6 +76,7 @@ pub fn render(ir: &ModuleIr) -> Result<Vec<GeneratedFile>, FilesError> {
         ("lib/engine/usage.php", EngineUsageFile { ir }.render()),
         ("lib/engine/views.php", EngineViewsFile { ir }.render()),
         ("lib/FlvxStore.php", StoreFile { ir }.render()),
+        ("lib/FlvxServiceLock.php", ServiceLockFile { ir }.render()),
         ("lib/FlvxViews.php", ViewsFile { ir }.render()),
         (
             "lib/FlvxMetricProvider.php",

@@ -275,6 +275,7 @@ impl World {
             id: 1,
             plan,
             due_date: Date::new(2030, 1, 15),
+            registered: Date::new(2029, 1, 15),
             password: "Bench-Pass-1".into(),
             now: EpochMs::now(),
         };

@@ -224,6 +224,7 @@ fn service(tunnels: &str, due: Option<Date>) -> Result<Service, Box<dyn Error>> 
         id: SERVICE_ID,
         plan,
         due_date: due,
+        registered: Some(Date::of(EpochMs::now())),
         password: "Customer-Pass-1".into(),
         now: EpochMs::now(),
     })

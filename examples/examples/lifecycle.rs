@@ -116,6 +116,7 @@ fn service(
         id: SERVICE_ID,
         plan,
         due_date: due,
+        registered: Some(Date::of(EpochMs::now())),
         password: "Customer-Pass-1".into(),
         now: EpochMs::now(),
     })

@@ -8,6 +8,9 @@ pub const NAME_TAKEN: &str = "用户名已存在";
 pub const CAPTCHA_FAILED: &str = "验证码校验失败";
 /// `user/login`: wrong username or password.
 pub const BAD_CREDENTIALS: &str = "账号或密码错误";
+/// `user/login`: the password was right but the account is disabled (checked after the
+/// password, on both lines).
+pub const LOGIN_DISABLED: &str = "账号被停用";
 /// No such user.
 pub const USER_NOT_FOUND: &str = "用户不存在";
 /// No such forward, or another user's forward.

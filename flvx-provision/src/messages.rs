@@ -285,6 +285,12 @@ catalogue! {
         en: "Another operation changed the FLVX data of service {service} while this one ran, so nothing was overwritten. Run the action again: it continues from the saved data.",
         zh: "另一个操作在此操作进行期间修改了服务 {service} 的 FLVX 数据，因此未覆盖任何内容。请重新执行此操作：它会从已保存的数据继续。"
     }
+    /// Another action on the same service holds its lock (the PHP module serialises one
+    /// service's actions across processes).
+    ServiceBusy = "service_busy" {
+        en: "Another action on this service is still running. Try again in a minute.",
+        zh: "该服务的另一个操作仍在进行中，请稍后重试。"
+    }
     /// Status label: active.
     StatusActive = "status_active" { en: "Active", zh: "正常" }
     /// Status label: disabled on the panel (expired or by an admin).

@@ -62,15 +62,16 @@ async fn a_same_named_user_created_by_someone_else_is_not_adopted(version: Panel
     );
     assert_eq!(
         w.short_paths(),
-        ["user/create"],
-        "refused on the panel's answer: no lookup, no update, no binding"
+        ["user/create", "user/list"],
+        "refused after one lookup (the holder is no other service's user to rename back): \
+         no update, no binding"
     );
     assert_eq!(w.user(USERNAME), before, "the panel user is untouched");
     assert!(w.bindings_of(UserId(int(&before, "id"))).is_empty());
     assert_eq!(
         w.store.get(SERVICE_ID),
         Some(ServiceRecord::default()),
-        "the pending marker and fingerprint are taken back"
+        "the pending marker and the sent expiry are taken back"
     );
 
     // A retry refuses again, for the same reason.
@@ -107,7 +108,7 @@ async fn a_retry_adopts_the_user_its_own_failed_create_made(version: PanelVersio
             pushed_expiry: Some(svc.expiry()),
             ..ServiceRecord::default()
         },
-        "the marker, with the expiry sent as the fingerprint"
+        "the marker, with the expiry the create sent"
     );
     assert_eq!(w.user(USERNAME)["expTime"], svc.expiry().get());
 
@@ -136,13 +137,15 @@ async fn a_retry_adopts_the_user_its_own_failed_create_made(version: PanelVersio
         w.short_paths(),
         [
             "user/create",
+            "user/package",
             "user/list",
             "user/update",
             "tunnel/user/assign",
             "tunnel/user/assign",
             "tunnel/user/list",
         ],
-        "adoption re-applies the plan"
+        "adoption proves the user is ours (a login with the service's password, then \
+         user/package as it) and re-applies the plan"
     );
     assert_eq!(record.pushed_expiry, Some(svc.expiry()));
     assert_eq!(w.record(SERVICE_ID), record);
@@ -173,9 +176,9 @@ async fn terminate_removes_the_user_of_a_half_finished_create(version: PanelVers
 }
 
 /// The pending marker alone cannot tell "my create was sent but its answer was lost" from
-/// "my create never reached the panel and the name belongs to someone else". The expiry
-/// the create sent (the fingerprint) does: after a first attempt whose `user/create` failed
-/// in transport, the retry must still refuse a foreign user and leave it untouched.
+/// "my create never reached the panel and the name belongs to someone else". A login with
+/// the service's password does: after a first attempt whose `user/create` failed in
+/// transport, the retry must still refuse a foreign user and leave it untouched.
 #[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
 async fn a_foreign_user_is_not_adopted_after_a_failed_first_attempt(version: PanelVersion) {
@@ -208,7 +211,7 @@ async fn a_foreign_user_is_not_adopted_after_a_failed_first_attempt(version: Pan
     assert_eq!(
         w.short_paths(),
         ["user/create", "user/list"],
-        "looked up, found without the fingerprint, and left alone"
+        "looked up, refused by its password, and left alone"
     );
     assert_eq!(w.user(USERNAME), before, "the foreign user is untouched");
     let record = w.record(SERVICE_ID);

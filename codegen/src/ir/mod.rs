@@ -182,6 +182,16 @@ fn constants() -> Vec<ConstantIr> {
             "Panel answer: login needs a captcha.",
         ),
         text(
+            "MSG_BAD_CREDENTIALS",
+            panel::BAD_CREDENTIALS,
+            "Panel answer: wrong username or password.",
+        ),
+        text(
+            "MSG_LOGIN_DISABLED",
+            panel::LOGIN_DISABLED,
+            "Panel answer: right password, disabled account.",
+        ),
+        text(
             "MSG_USER_NOT_FOUND",
             panel::USER_NOT_FOUND,
             "Panel answer: no such user.",

@@ -23,6 +23,7 @@ use WHMCS\Module\Server\Flvx\FlvxMetricProvider;
 use WHMCS\Module\Server\Flvx\FlvxOptions;
 use WHMCS\Module\Server\Flvx\FlvxProvisionException;
 use WHMCS\Module\Server\Flvx\FlvxService;
+use WHMCS\Module\Server\Flvx\FlvxServiceLock;
 use WHMCS\Module\Server\Flvx\FlvxStore;
 use WHMCS\Module\Server\Flvx\FlvxViews;
 
@@ -36,12 +37,14 @@ require_once __DIR__ . '/lib/FlvxOptions.php';
 require_once __DIR__ . '/lib/FlvxTokenCache.php';
 require_once __DIR__ . '/lib/FlvxApiClient.php';
 require_once __DIR__ . '/lib/FlvxStore.php';
+require_once __DIR__ . '/lib/FlvxServiceLock.php';
 require_once __DIR__ . '/lib/FlvxViews.php';
 require_once __DIR__ . '/lib/FlvxService.php';
 // The engine, one file per operation as in the Rust engine/ folder (traits of FlvxEngine).
 require_once __DIR__ . '/lib/engine/batch.php';
 require_once __DIR__ . '/lib/engine/create.php';
 require_once __DIR__ . '/lib/engine/customer.php';
+require_once __DIR__ . '/lib/engine/ownership.php';
 require_once __DIR__ . '/lib/engine/package.php';
 require_once __DIR__ . '/lib/engine/repush.php';
 require_once __DIR__ . '/lib/engine/suspend.php';
@@ -234,7 +237,9 @@ function flvx_CreateAccount(array $params)
 {
     try {
         $service = FlvxService::fromParams($params);
-        FlvxEngine::fromParams($params)->create($service);
+        FlvxServiceLock::run($service->id, function () use ($params, $service) {
+            FlvxEngine::fromParams($params)->create($service);
+        });
         return 'success';
     } catch (\Throwable $e) {
         return FlvxEngine::failureMessage('CreateAccount', $params, $e);
@@ -248,7 +253,9 @@ function flvx_SuspendAccount(array $params)
 {
     try {
         $service = FlvxService::fromParams($params);
-        FlvxEngine::fromParams($params)->suspend($service);
+        FlvxServiceLock::run($service->id, function () use ($params, $service) {
+            FlvxEngine::fromParams($params)->suspend($service);
+        });
         return 'success';
     } catch (\Throwable $e) {
         return FlvxEngine::failureMessage('SuspendAccount', $params, $e);
@@ -262,7 +269,9 @@ function flvx_UnsuspendAccount(array $params)
 {
     try {
         $service = FlvxService::fromParams($params);
-        FlvxEngine::fromParams($params)->unsuspend($service);
+        FlvxServiceLock::run($service->id, function () use ($params, $service) {
+            FlvxEngine::fromParams($params)->unsuspend($service);
+        });
         return 'success';
     } catch (\Throwable $e) {
         return FlvxEngine::failureMessage('UnsuspendAccount', $params, $e);
@@ -276,7 +285,9 @@ function flvx_TerminateAccount(array $params)
 {
     try {
         $service = FlvxService::fromParams($params);
-        FlvxEngine::fromParams($params)->terminate($service);
+        FlvxServiceLock::run($service->id, function () use ($params, $service) {
+            FlvxEngine::fromParams($params)->terminate($service);
+        });
         return 'success';
     } catch (\Throwable $e) {
         return FlvxEngine::failureMessage('TerminateAccount', $params, $e);
@@ -290,7 +301,9 @@ function flvx_Renew(array $params)
 {
     try {
         $service = FlvxService::fromParams($params);
-        FlvxEngine::fromParams($params)->renew($service);
+        FlvxServiceLock::run($service->id, function () use ($params, $service) {
+            FlvxEngine::fromParams($params)->renew($service);
+        });
         return 'success';
     } catch (\Throwable $e) {
         return FlvxEngine::failureMessage('Renew', $params, $e);
@@ -304,7 +317,9 @@ function flvx_ChangePackage(array $params)
 {
     try {
         $service = FlvxService::fromParams($params);
-        FlvxEngine::fromParams($params)->changePackage($service);
+        FlvxServiceLock::run($service->id, function () use ($params, $service) {
+            FlvxEngine::fromParams($params)->changePackage($service);
+        });
         return 'success';
     } catch (\Throwable $e) {
         return FlvxEngine::failureMessage('ChangePackage', $params, $e);
@@ -318,7 +333,9 @@ function flvx_ChangePassword(array $params)
 {
     try {
         $service = FlvxService::fromParams($params);
-        FlvxEngine::fromParams($params)->changePassword($service);
+        FlvxServiceLock::run($service->id, function () use ($params, $service) {
+            FlvxEngine::fromParams($params)->changePassword($service);
+        });
         return 'success';
     } catch (\Throwable $e) {
         return FlvxEngine::failureMessage('ChangePassword', $params, $e, true);
@@ -332,7 +349,9 @@ function flvx_ResetTraffic(array $params)
 {
     try {
         $service = FlvxService::fromParams($params);
-        FlvxEngine::fromParams($params)->resetTraffic($service);
+        FlvxServiceLock::run($service->id, function () use ($params, $service) {
+            FlvxEngine::fromParams($params)->resetTraffic($service);
+        });
         return 'success';
     } catch (\Throwable $e) {
         return FlvxEngine::failureMessage('ResetTraffic', $params, $e);
@@ -346,7 +365,9 @@ function flvx_Sync(array $params)
 {
     try {
         $service = FlvxService::fromParams($params);
-        FlvxEngine::fromParams($params)->sync($service);
+        FlvxServiceLock::run($service->id, function () use ($params, $service) {
+            FlvxEngine::fromParams($params)->sync($service);
+        });
         return 'success';
     } catch (\Throwable $e) {
         return FlvxEngine::failureMessage('Sync', $params, $e);
@@ -386,9 +407,12 @@ function flvx_AddForward(array $params)
         if (!FlvxEngine::isPostRequest()) {
             return FlvxViews::label('post_required');
         }
+        FlvxEngine::checkCsrfToken();
         $request = FlvxEngine::forwardRequest($_POST);
         $service = FlvxService::fromParams($params);
-        FlvxEngine::fromParams($params)->addForward($service, $request);
+        FlvxServiceLock::run($service->id, function () use ($params, $service, $request) {
+            FlvxEngine::fromParams($params)->addForward($service, $request);
+        });
         return 'success';
     } catch (\Throwable $e) {
         return FlvxEngine::failureMessage('AddForward', $params, $e, true);
@@ -404,9 +428,12 @@ function flvx_DeleteForward(array $params)
         if (!FlvxEngine::isPostRequest()) {
             return FlvxViews::label('post_required');
         }
+        FlvxEngine::checkCsrfToken();
         $forward = FlvxEngine::forwardId(isset($_POST['forward_id']) ? $_POST['forward_id'] : '');
         $service = FlvxService::fromParams($params);
-        FlvxEngine::fromParams($params)->deleteForward($service, $forward);
+        FlvxServiceLock::run($service->id, function () use ($params, $service, $forward) {
+            FlvxEngine::fromParams($params)->deleteForward($service, $forward);
+        });
         return 'success';
     } catch (\Throwable $e) {
         return FlvxEngine::failureMessage('DeleteForward', $params, $e, true);
@@ -422,9 +449,12 @@ function flvx_PauseForward(array $params)
         if (!FlvxEngine::isPostRequest()) {
             return FlvxViews::label('post_required');
         }
+        FlvxEngine::checkCsrfToken();
         $forward = FlvxEngine::forwardId(isset($_POST['forward_id']) ? $_POST['forward_id'] : '');
         $service = FlvxService::fromParams($params);
-        FlvxEngine::fromParams($params)->pauseForward($service, $forward);
+        FlvxServiceLock::run($service->id, function () use ($params, $service, $forward) {
+            FlvxEngine::fromParams($params)->pauseForward($service, $forward);
+        });
         return 'success';
     } catch (\Throwable $e) {
         return FlvxEngine::failureMessage('PauseForward', $params, $e, true);
@@ -441,9 +471,12 @@ function flvx_ResetForwardTraffic(array $params)
         if (!FlvxEngine::isPostRequest()) {
             return FlvxViews::label('post_required');
         }
+        FlvxEngine::checkCsrfToken();
         $forward = FlvxEngine::forwardId(isset($_POST['forward_id']) ? $_POST['forward_id'] : '');
         $service = FlvxService::fromParams($params);
-        FlvxEngine::fromParams($params)->resetForwardTraffic($service, $forward);
+        FlvxServiceLock::run($service->id, function () use ($params, $service, $forward) {
+            FlvxEngine::fromParams($params)->resetForwardTraffic($service, $forward);
+        });
         return 'success';
     } catch (\Throwable $e) {
         return FlvxEngine::failureMessage('ResetForwardTraffic', $params, $e, true);
@@ -459,9 +492,12 @@ function flvx_ResumeForward(array $params)
         if (!FlvxEngine::isPostRequest()) {
             return FlvxViews::label('post_required');
         }
+        FlvxEngine::checkCsrfToken();
         $forward = FlvxEngine::forwardId(isset($_POST['forward_id']) ? $_POST['forward_id'] : '');
         $service = FlvxService::fromParams($params);
-        FlvxEngine::fromParams($params)->resumeForward($service, $forward);
+        FlvxServiceLock::run($service->id, function () use ($params, $service, $forward) {
+            FlvxEngine::fromParams($params)->resumeForward($service, $forward);
+        });
         return 'success';
     } catch (\Throwable $e) {
         return FlvxEngine::failureMessage('ResumeForward', $params, $e, true);

@@ -63,6 +63,7 @@ fn service(id: u64, options: &[(&str, &str)], due: &str) -> ServiceSpec {
         configoptions: BTreeMap::new(),
         due: due.into(),
         password: "Cust0mer-pw".into(),
+        registered: "+0d".into(),
     }
 }
 
@@ -1325,5 +1326,28 @@ pub async fn admin_functions(version: PanelVersion) -> Tally {
         };
         tally.record(&label, result);
     }
+    tally.record(
+        "AddForward without the CSRF token",
+        forged_post(&mut pair).await,
+    );
     tally
+}
+
+/// A client-area POST forged from another site (no CSRF token): refused by WHMCS's
+/// `check_token()` before any panel call, and not reported as success.
+async fn forged_post(pair: &mut Pair) -> Result<(), String> {
+    let mut forged = add("b", "t1");
+    if let Some(post) = forged.post.as_mut() {
+        post.insert("token".into(), String::new());
+    }
+    let (answer, calls) = pair.php_action(&forged).await;
+    if answer.result == "success" {
+        return Err("a POST without the CSRF token succeeded".into());
+    }
+    if !calls.is_empty() {
+        return Err(format!(
+            "a POST without the CSRF token reached the panel: {calls:?}"
+        ));
+    }
+    Ok(())
 }

@@ -55,10 +55,17 @@ pub struct ServiceSpec {
     /// The service password WHMCS generated.
     #[serde(default = "default_password")]
     pub password: String,
+    /// The registration date.
+    #[serde(default = "default_registered")]
+    pub registered: String,
 }
 
 fn default_due() -> String {
     "+30d".into()
+}
+
+fn default_registered() -> String {
+    "+0d".into()
 }
 
 fn default_password() -> String {
@@ -97,7 +104,8 @@ pub struct Step {
     pub calls_v3: Option<Vec<String>>,
 
     /// A panel event: `add_traffic`, `advance_days`, `daily_job`, `delete_user`,
-    /// `create_user`, `nodes`, `expire_tokens`, `clear_faults`, `server_down`.
+    /// `create_user`, `rename_user` (the service's customer renames itself to `name`),
+    /// `nodes`, `expire_tokens`, `clear_faults`, `server_down`.
     pub event: Option<String>,
     /// advance_days: how many.
     pub days: Option<i64>,
@@ -107,7 +115,7 @@ pub struct Step {
     pub down: Option<u64>,
     /// nodes: online or not.
     pub online: Option<bool>,
-    /// create_user: the name (default: the service's username).
+    /// create_user: the name (default: the service's username); rename_user: the new one.
     pub name: Option<String>,
 
     /// A fault: `html502`, `malformed_json`, `internal_error`, `expired_token`, `timeout`,
@@ -195,6 +203,8 @@ pub struct Svc {
     pub configoptions: BTreeMap<String, String>,
     /// `tblhosting.nextduedate`.
     pub due: String,
+    /// `tblhosting.regdate`.
+    pub registered: String,
     /// The service password.
     pub password: String,
     /// `tblhosting.domainstatus`.
@@ -252,6 +262,7 @@ impl Whmcs {
                     options,
                     configoptions: spec.configoptions.clone(),
                     due: resolve_date(&spec.due, now),
+                    registered: resolve_date(&spec.registered, now),
                     password: spec.password.clone(),
                     status: "Pending".into(),
                 },
@@ -306,11 +317,11 @@ impl Whmcs {
     }
 }
 
-/// A scenario date: `+Nd` is N days after `now` (UTC), anything else is kept.
+/// A scenario date: `+Nd` (`-Nd`) is N days after (before) `now` (UTC), anything else is kept.
 pub fn resolve_date(text: &str, now: i64) -> String {
     let days = text
-        .strip_prefix('+')
-        .and_then(|t| t.strip_suffix('d'))
+        .strip_suffix('d')
+        .filter(|t| t.starts_with(['+', '-']))
         .and_then(|n| n.parse::<i64>().ok());
     match days {
         Some(days) => Date::of(EpochMs(now + days * DAY_MS)).to_string(),

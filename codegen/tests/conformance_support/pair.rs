@@ -656,6 +656,24 @@ impl Pair {
                     }
                 }
             }
+            "rename_user" => {
+                // The service's customer renames its own panel user (user/updatePassword).
+                for which in [Which::Rust, Which::Php] {
+                    let (_, whmcs, _, admin) = self.side(which);
+                    let from = whmcs.svc(service).username();
+                    let to = step.name.clone().ok_or("rename_user needs a name")?;
+                    let user = flvx_api::recipes::find_user_by_name(admin, &from)
+                        .await
+                        .map_err(|e| e.to_string())?
+                        .ok_or_else(|| format!("no panel user {from} to rename"))?;
+                    let mut update = flvx_api::models::UserUpdate::from_user(&user);
+                    update.user = to;
+                    admin
+                        .update_user(&update)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                }
+            }
             other => return Err(format!("unknown event {other}")),
         }
         Ok(())

@@ -158,7 +158,7 @@ impl PhpSide {
             .map(|s| {
                 json!({
                     "id": s.id, "userid": 3, "packageid": s.id, "server": 1,
-                    "domainstatus": s.status, "nextduedate": s.due, "password": s.password,
+                    "domainstatus": s.status, "nextduedate": s.due, "regdate": s.registered, "password": s.password,
                 })
             })
             .collect();

@@ -162,9 +162,15 @@ pub fn service(svc: &Svc, ids: &Ids, now: i64) -> Result<Service, ProvisionError
         id: svc.id,
         plan,
         due_date: due,
+        registered: registered(svc),
         password: svc.password.clone().into(),
         now: EpochMs(now),
     })
+}
+
+/// The registration date as the module reads it (a bad or blank one counts from now).
+fn registered(svc: &Svc) -> Option<Date> {
+    Date::parse_whmcs(&svc.registered).ok().flatten()
 }
 
 async fn lifecycle(

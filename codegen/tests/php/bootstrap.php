@@ -312,6 +312,22 @@ function flvx_test_params(array $overrides = array())
     ), $overrides);
 }
 
+/** The CSRF token of the stub's client-area session (WHMCS's `$token`). */
+const FLVX_TEST_CSRF_TOKEN = 'flvx-test-csrf-token';
+
+/**
+ * WHMCS's `check_token()`: a POST without the session's token ends the request (WHMCS
+ * prints its own error page and exits; the stub throws, which the module must not hide as
+ * success).
+ */
+function check_token($scope = 'WHMCS.default')
+{
+    $given = isset($_POST['token']) && is_string($_POST['token']) ? $_POST['token'] : '';
+    if (!hash_equals(FLVX_TEST_CSRF_TOKEN, $given)) {
+        throw new RuntimeException('Invalid CSRF Protection Token (' . $scope . ')');
+    }
+}
+
 /** Fails the script with a message. */
 function flvx_test_fail($message)
 {

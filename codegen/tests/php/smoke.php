@@ -90,5 +90,51 @@ $noServer = flvx_CreateAccount(flvx_test_params(array('serverhostname' => '', 's
 flvx_test_assert(is_string($noServer) && $noServer !== 'success' && $noServer !== '', 'CreateAccount without a server: ' . var_export($noServer, true));
 flvx_test_assert(flvx_AdminServicesTabFields(array()) !== null, 'AdminServicesTabFields returned null');
 
+// Server addresses: IPv6 literals, bracketed hosts, ports in the hostname, paths.
+$urls = array(
+    array('panel.example.com', '6365', false, 'http://panel.example.com:6365'),
+    array('https://panel.example.com/', '443', true, 'https://panel.example.com:443'),
+    array('panel.example.com:7000', '6365', false, 'http://panel.example.com:7000'),
+    array('panel.example.com/flvx/', '6365', false, 'http://panel.example.com:6365/flvx'),
+    array('[::1]', '6365', false, 'http://[::1]:6365'),
+    array('[::1]:7000', '6365', false, 'http://[::1]:7000'),
+    array('2001:db8::5', '6365', true, 'https://[2001:db8::5]:6365'),
+    array('[2001:db8::5]/api-root', '', false, 'http://[2001:db8::5]/api-root'),
+    array('203.0.113.9', '', false, 'http://203.0.113.9'),
+);
+foreach ($urls as $case) {
+    $url = \WHMCS\Module\Server\Flvx\FlvxApiClient::panelUrl($case[0], $case[1], $case[2]);
+    flvx_test_assert($url === $case[3], 'server ' . $case[0] . ' port ' . $case[1] . ' gave ' . $url . ', not ' . $case[3]);
+}
+
+// One service's actions, one at a time: a second taker waits and then gives up with
+// service_busy while the lock is held, takes it once released, and takes over a lease a
+// crashed process left behind.
+define('FLVX_LOCK_WAIT_MS', 150);
+$lock = '\\WHMCS\\Module\\Server\\Flvx\\FlvxServiceLock';
+$inner = $lock::run(7, function () use ($lock) {
+    try {
+        $lock::run(7, function () {
+            return 'ran twice';
+        });
+        return 'not refused';
+    } catch (\WHMCS\Module\Server\Flvx\FlvxProvisionException $e) {
+        return $e->getKey();
+    }
+});
+flvx_test_assert($inner === 'service_busy', 'a held lock was taken again: ' . var_export($inner, true));
+flvx_test_assert($lock::run(8, function () {
+    return 'other service';
+}) === 'other service', 'another service was blocked');
+flvx_test_assert($lock::run(7, function () {
+    return 'after release';
+}) === 'after release', 'the released lock was not free');
+\WHMCS\Database\Capsule::table('mod_flvx_locks')->insert(array('serviceid' => 9, 'owner' => 'crashed', 'expires_at' => time() - 1));
+flvx_test_assert($lock::run(9, function () {
+    return 'taken over';
+}) === 'taken over', 'an expired lease still blocked');
+flvx_test_assert(\WHMCS\Database\Capsule::table('mod_flvx_locks')->count() === 0, 'a lock row was left behind');
+
 flvx_test_assert(count($GLOBALS['flvx_test_diagnostics']) === 0, 'PHP diagnostics: ' . implode('; ', $GLOBALS['flvx_test_diagnostics']));
+
 echo "SMOKE OK\n";

@@ -199,12 +199,12 @@ function flvx_test_write_world(array $request)
             'domainstatus' => (string) $service['domainstatus'],
             'nextduedate' => (string) $service['nextduedate'],
             'nextinvoicedate' => (string) $service['nextduedate'],
+            'regdate' => isset($service['regdate']) ? (string) $service['regdate'] : date('Y-m-d'),
             'password' => encrypt((string) $service['password']),
             'updated_at' => date('Y-m-d H:i:s'),
         );
         if (!Capsule::table('tblhosting')->where('id', $id)->exists()) {
             $values['id'] = $id;
-            $values['regdate'] = date('Y-m-d');
             $values['created_at'] = date('Y-m-d H:i:s');
             Capsule::table('tblhosting')->insert($values);
         } else {
@@ -327,7 +327,8 @@ try {
     }
     if (isset($call['post']) && is_array($call['post'])) {
         $_SERVER['REQUEST_METHOD'] = 'POST';
-        $_POST = $call['post'];
+        // The client area's forms carry the session's CSRF token; a call may post its own.
+        $_POST = $call['post'] + array('token' => FLVX_TEST_CSRF_TOKEN);
     } else {
         $_SERVER['REQUEST_METHOD'] = 'GET';
         $_POST = array();

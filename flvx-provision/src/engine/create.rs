@@ -4,7 +4,7 @@ use super::{Engine, Service, Stored, desired_binding, desired_user, user_status}
 use crate::error::{PanelContext, ProvisionError};
 use crate::messages::Msg;
 use crate::store::ServiceRecord;
-use flvx_api::models::{NewUser, User};
+use flvx_api::models::{NewUser, User, UserUpdate};
 use flvx_api::panel_messages::NAME_TAKEN;
 use flvx_api::recipes;
 use flvx_api::units::EpochMs;
@@ -21,9 +21,9 @@ impl Engine {
     /// A service whose record says suspended (a re-create by sync) gets a disabled user.
     ///
     /// Before `user/create` the record gets the create-pending marker and the expiry the
-    /// create sends. Every attempt sends that same expiry, so a user found under the name
-    /// later is this service's only if the marker is set and its `expTime` matches to the
-    /// millisecond: a fingerprint that costs no extra call.
+    /// create sends (every attempt sends that same one). A user found under the name later
+    /// is adopted only if the marker is set and the user logs in with this service's
+    /// password (`user/login`, `user/package`): a name or an expiry is no proof.
     pub async fn create(&self, service: &Service) -> Result<ServiceRecord, ProvisionError> {
         self.create_stored(service).await.map(Stored::into_inner)
     }
@@ -40,16 +40,16 @@ impl Engine {
             };
         }
         let tunnels = self.tunnels(&service.plan, ACTION).await?;
-        let fingerprint = match (original.create_pending, original.pushed_expiry) {
+        let sent_expiry = match (original.create_pending, original.pushed_expiry) {
             (true, Some(sent)) => sent,
             _ => service.expiry(),
         };
         let mut record = original.clone();
         record.username = Some(service.username());
         record.create_pending = true;
-        record.pushed_expiry = Some(fingerprint);
+        record.pushed_expiry = Some(sent_expiry);
         self.save(service.id, &mut record).await?;
-        let user = match self.create_or_adopt(service, &original, fingerprint).await {
+        let user = match self.create_or_adopt(service, &original, sent_expiry).await {
             Ok(user) => user,
             Err(e @ ProvisionError::UserNotOurs { .. }) => {
                 // The name was someone else's all along: none of our creates took effect.
@@ -94,14 +94,15 @@ impl Engine {
         Ok(record)
     }
 
-    /// `user/create`; if the name is taken, adopt the user only when it bears this
-    /// service's fingerprint, and bring it up to the plan. A user created on a retry with
-    /// an older fingerprint (products without a due date) gets the current expiry too.
+    /// `user/create`; if the name is taken, adopt the user only when this service's
+    /// password logs in as it (or free the name from another service's user renamed to
+    /// it), and bring it up to the plan. A user created on a retry with
+    /// an older sent expiry (products without a due date) gets the current expiry too.
     async fn create_or_adopt(
         &self,
         service: &Service,
         original: &ServiceRecord,
-        fingerprint: EpochMs,
+        sent_expiry: EpochMs,
     ) -> Result<User, ProvisionError> {
         let username = service.username();
         let new = NewUser {
@@ -109,7 +110,7 @@ impl Engine {
             password: service.password.clone(),
             flow: service.plan.quota,
             num: service.plan.max_forwards,
-            exp_time: fingerprint,
+            exp_time: sent_expiry,
             flow_reset_time: service.reset_day(),
             status: user_status(original),
             group_ids: service.plan.user_group.map(|g| vec![g]),
@@ -118,9 +119,8 @@ impl Engine {
         };
         let adopting = match self.api.create_user(&new).await {
             Ok(()) => false,
-            Err(e) if e.panel_message() == Some(NAME_TAKEN) && original.create_pending => true,
             Err(e) if e.panel_message() == Some(NAME_TAKEN) => {
-                return Err(ProvisionError::UserNotOurs { username });
+                self.take_name(service, original, &new).await?
             }
             Err(source) => {
                 return Err(ProvisionError::Panel {
@@ -138,10 +138,16 @@ impl Engine {
                     what: format!("user {username:?} just created"),
                 },
             })?;
-        if adopting && user.exp_time != fingerprint {
+        // No two services may ever share one panel user.
+        if self
+            .store
+            .service_of_user(user.id)
+            .await?
+            .is_some_and(|other| other != service.id)
+        {
             return Err(ProvisionError::UserNotOurs { username });
         }
-        if adopting || fingerprint != service.expiry() {
+        if adopting || sent_expiry != service.expiry() {
             let password = Some(service.password.clone());
             let max_conn = service.plan.max_connections.or(user.max_conn);
             let status = user_status(original);
@@ -149,6 +155,56 @@ impl Engine {
             self.api.update_user(&update).await.during(ACTION)?;
         }
         Ok(user)
+    }
+}
+
+impl Engine {
+    /// The name is taken: by this service's own user, made by an attempt whose answer was
+    /// lost (adopted when this service's password logs in as it: returns true), or by
+    /// another service's user renamed to it (that one gets its name back, then the create
+    /// is sent again: returns false). Otherwise the name is someone else's.
+    async fn take_name(
+        &self,
+        service: &Service,
+        original: &ServiceRecord,
+        new: &NewUser,
+    ) -> Result<bool, ProvisionError> {
+        let username = service.username();
+        if original.create_pending && self.owns_user(service, &username, ACTION).await? {
+            return Ok(true);
+        }
+        if self.reclaim_name(service).await? {
+            self.api.create_user(new).await.during(ACTION)?;
+            return Ok(false);
+        }
+        Err(ProvisionError::UserNotOurs { username })
+    }
+
+    /// A customer can rename its own panel user (`user/updatePassword` takes a new name),
+    /// also to the name this service is about to get, to block it. If the user holding the
+    /// name is bound to another service, it gets that service's name back and the name is
+    /// free again. Calls: `user/list`, and `user/update` (every field as the panel has
+    /// it, only the name changed) when the holder is another service's.
+    async fn reclaim_name(&self, service: &Service) -> Result<bool, ProvisionError> {
+        let username = service.username();
+        let holder = recipes::find_user_by_name(self.api.as_ref(), &username)
+            .await
+            .during(ACTION)?;
+        let Some(holder) = holder else {
+            return Ok(false);
+        };
+        let owner = self.store.service_of_user(holder.id).await?;
+        let Some(owner) = owner.filter(|owner| *owner != service.id) else {
+            return Ok(false);
+        };
+        let own_name = self.load(owner).await?.username.clone();
+        let Some(own_name) = own_name.filter(|name| *name != username) else {
+            return Ok(false);
+        };
+        let mut update = UserUpdate::from_user(&holder);
+        update.user = own_name;
+        self.api.update_user(&update).await.during(ACTION)?;
+        Ok(true)
     }
 }
 

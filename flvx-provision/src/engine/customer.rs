@@ -1,13 +1,13 @@
 //! The customer's own forwards. Forwards belong to their creator (panel behaviour §5.19), so
 //! these calls act as the customer, with the customer's token cached by the engine. The
-//! panel never enforces max forwards (§3.1); this does.
+//! 2.1 panel never enforces max forwards (§3.1); this does, also against concurrent adds.
 
 use super::{Engine, Service};
 use crate::error::{PanelContext, ProvisionError};
 use crate::messages::Msg;
+use flvx_api::FlvxApi;
 use flvx_api::ids::{ForwardId, TunnelId};
 use flvx_api::models::{Forward, NewForward};
-use flvx_api::recipes;
 
 const ACTION: Msg = Msg::ActionForwards;
 
@@ -33,7 +33,9 @@ impl Engine {
     }
 
     /// Adds a forward after checking the tunnel and the forward limit. Calls (as the
-    /// customer): `forward/list`, `forward/create`, `forward/list` (the new id).
+    /// customer): `forward/list`, `forward/create`, `forward/list` (the new id, and the
+    /// limit checked again), and `forward/delete` when a concurrent request filled the
+    /// last place first.
     pub async fn add_forward(
         &self,
         service: &Service,
@@ -62,9 +64,36 @@ impl Engine {
             in_port: request.port,
             strategy: None,
         };
-        recipes::create_forward(customer.as_ref(), &new)
-            .await
-            .during(ACTION)
+        customer.create_forward(&new).await.during(ACTION)?;
+        let forwards = customer.list_forwards().await.during(ACTION)?;
+        let created = newest_named(&forwards, &new)?;
+        self.keep_within_limit(customer.as_ref(), &forwards, created.id, max)
+            .await?;
+        Ok(created)
+    }
+
+    /// Another request for this customer may have passed the count at the same time (two
+    /// clicks, two browser tabs): the limit then holds by keeping the oldest forwards, so a
+    /// forward created beyond them is deleted again and the request refused. The list is
+    /// the one read for the new id: no extra call unless a forward must go.
+    async fn keep_within_limit(
+        &self,
+        customer: &dyn FlvxApi,
+        forwards: &[Forward],
+        created: ForwardId,
+        max: i64,
+    ) -> Result<(), ProvisionError> {
+        let older = forwards.iter().filter(|f| f.id < created).count();
+        if (older as i64) < max {
+            return Ok(());
+        }
+        match customer.delete_forward(created).await {
+            Err(e) if !e.is_not_found() => Err(ProvisionError::Panel {
+                action: ACTION,
+                source: e,
+            }),
+            _ => Err(ProvisionError::ForwardLimit { count: older, max }),
+        }
     }
 
     /// Deletes one of the customer's forwards. Calls (as the customer): `forward/delete`.
@@ -85,7 +114,7 @@ impl Engine {
     }
 
     /// Pauses one of the customer's forwards and remembers that the customer chose to, so
-    /// renewals do not resume it. Calls (as the customer): `forward/pause`.
+    /// neither renewals nor an unsuspend resume it. Calls (as the customer): `forward/pause`.
     pub async fn pause_forward(
         &self,
         service: &Service,
@@ -100,6 +129,8 @@ impl Engine {
         if !record.customer_paused.contains(&id) {
             record.customer_paused.push(id);
         }
+        // Paused by the customer during a suspension: unsuspend must leave it paused.
+        record.suspended_forwards.retain(|f| *f != id);
         self.save(service.id, &mut record).await
     }
 
@@ -143,6 +174,22 @@ impl Engine {
             .await
             .map_err(|e| not_found(e, id))
     }
+}
+
+/// The forward just created: the newest of the customer's with that name on that tunnel
+/// (names are not unique, ids only grow; the create returns no id).
+fn newest_named(forwards: &[Forward], new: &NewForward) -> Result<Forward, ProvisionError> {
+    forwards
+        .iter()
+        .filter(|f| f.name == new.name && f.tunnel_id == new.tunnel_id)
+        .max_by_key(|f| f.id)
+        .cloned()
+        .ok_or_else(|| ProvisionError::Panel {
+            action: ACTION,
+            source: flvx_api::Error::NotFound {
+                what: format!("forward {:?} just created", new.name),
+            },
+        })
 }
 
 /// The panel says "转发不存在" for another user's forward too; both mean "not yours".

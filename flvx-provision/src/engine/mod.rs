@@ -13,6 +13,7 @@
 mod batch;
 mod create;
 mod customer;
+mod ownership;
 mod package;
 mod repush;
 mod suspend;
@@ -43,6 +44,10 @@ pub struct Service {
     pub plan: Plan,
     /// The next due date; `None` for free or one-time products.
     pub due_date: Option<Date>,
+    /// The registration date (WHMCS `tblhosting.regdate`): the validity of a product
+    /// without a due date counts from it, so its expiry never moves. `None` counts from
+    /// `now`, which moves the expiry on every action: pass it.
+    pub registered: Option<Date>,
     /// The customer's panel password (the service password).
     pub password: SecretString,
     /// The current time, passed in so that both runtimes compute the same expiry.
@@ -56,12 +61,15 @@ impl Service {
     }
 
     /// The panel expiry: the end of the last grace day after the due date, or for products
-    /// without one, `expiry_days` from now (never, if 0).
+    /// without one, the end of the day `expiry_days` after the registration date (never,
+    /// if 0; `expiry_days` from now when the registration date is unknown).
     pub fn expiry(&self) -> EpochMs {
-        match self.due_date {
-            Some(due) => EpochMs(due.start_ms().get() + days_ms(self.plan.grace_days + 1)),
-            None if self.plan.expiry_days == 0 => EpochMs::FAR_FUTURE,
-            None => EpochMs(self.now.get() + days_ms(self.plan.expiry_days)),
+        let days = self.plan.expiry_days;
+        match (self.due_date, self.registered) {
+            (Some(due), _) => EpochMs(due.start_ms().get() + days_ms(self.plan.grace_days + 1)),
+            (None, _) if days == 0 => EpochMs::FAR_FUTURE,
+            (None, Some(registered)) => EpochMs(registered.start_ms().get() + days_ms(days + 1)),
+            (None, None) => EpochMs(self.now.get() + days_ms(days)),
         }
     }
 
@@ -272,7 +280,9 @@ fn desired_user(
         exp_time: service.expiry(),
         flow_reset_time: service.reset_day(),
         status,
-        group_ids: service.plan.user_group.map(|g| vec![g]),
+        // Always sent: the plan is the whole membership, so a group dropped from it is
+        // dropped on the panel too (an omitted key keeps the memberships, §5.3).
+        group_ids: Some(service.plan.user_group.into_iter().collect()),
         max_conn,
         quota_limits: service.plan.quota_limits,
     }

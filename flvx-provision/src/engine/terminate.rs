@@ -42,8 +42,9 @@ impl Engine {
         Ok(cleared.into_inner())
     }
 
-    /// The user to act on: the stored one, or one a half-finished create left behind (it
-    /// carries the create's expiry fingerprint).
+    /// The user to act on: the stored one, or one a half-finished create left behind,
+    /// which must log in with this service's password: Terminate never deletes a user it
+    /// cannot prove is this service's.
     async fn terminate_target(
         &self,
         service: &Service,
@@ -58,9 +59,13 @@ impl Engine {
         let found = recipes::find_user_by_name(self.api.as_ref(), &service.username())
             .await
             .during(ACTION)?;
-        // Only a user bearing this service's create fingerprint is ours to delete.
-        let ours = found.filter(|u| Some(u.exp_time) == record.pushed_expiry);
-        Ok(ours.map(|u| u.id))
+        let Some(user) = found else {
+            return Ok(None);
+        };
+        match self.owns_user(service, &user.user, ACTION).await? {
+            true => Ok(Some(user.id)),
+            false => Ok(None),
+        }
     }
 
     async fn delete_account(

@@ -2,6 +2,7 @@
 
 use super::{ServiceId, ServiceRecord, ServiceStore, StoreError, Version, Versioned};
 use async_trait::async_trait;
+use flvx_api::ids::UserId;
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 
@@ -40,6 +41,12 @@ impl MemoryStore {
 impl ServiceStore for MemoryStore {
     async fn load(&self, service: ServiceId) -> Result<Versioned<ServiceRecord>, StoreError> {
         Ok(self.lock().get(&service).cloned().unwrap_or_default())
+    }
+
+    async fn service_of_user(&self, user: UserId) -> Result<Option<ServiceId>, StoreError> {
+        let records = self.lock();
+        let bound = records.iter().filter(|(_, v)| v.user_id == Some(user));
+        Ok(bound.map(|(id, _)| *id).min())
     }
 
     async fn save(

@@ -233,6 +233,11 @@ pub trait ServiceStore: Send + Sync {
     /// when none was saved.
     async fn load(&self, service: ServiceId) -> Result<Versioned<ServiceRecord>, StoreError>;
 
+    /// The service whose record is bound to panel user `user`, if any (the engine checks
+    /// it before binding a user to a service, so no two services share one user, and to
+    /// tell a customer that renamed itself to another service's name).
+    async fn service_of_user(&self, user: UserId) -> Result<Option<ServiceId>, StoreError>;
+
     /// Replaces the record of `service` if its stored version is still `expected` (the
     /// one [`load`](ServiceStore::load) returned, or the one the previous save returned),
     /// and returns the new version. Otherwise writes nothing and returns

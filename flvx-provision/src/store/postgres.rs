@@ -7,6 +7,7 @@ use super::migrations::{self, MIGRATIONS_TABLE};
 use super::sql;
 use super::{ServiceId, ServiceRecord, ServiceStore, StoreError, Version, Versioned};
 use async_trait::async_trait;
+use flvx_api::ids::UserId;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use std::fmt;
 use std::str::FromStr;
@@ -115,6 +116,17 @@ impl ServiceStore for PostgresStore {
             record,
             version: sql::to_version(version),
         })
+    }
+
+    async fn service_of_user(&self, user: UserId) -> Result<Option<ServiceId>, StoreError> {
+        let row: (Option<i64>,) = sqlx::query_as(
+            "SELECT MIN(service_id) FROM flvx_service_records WHERE (record->>'user_id')::bigint = $1",
+        )
+        .bind(user.0)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(backend("look up the service of a panel user"))?;
+        Ok(row.0.and_then(|id| u64::try_from(id).ok()))
     }
 
     async fn save(

@@ -336,6 +336,8 @@ pub struct Opts {
     pub reset: String,
     pub prefix: String,
     pub terminate: String,
+    /// The user group id (`0`: none).
+    pub user_group: String,
     /// The FLVX 3.0 options: max connections, daily and monthly quota (empty: left to the
     /// panel), and whether customers may reset a forward's traffic (`yes`/`no`).
     pub max_connections: String,
@@ -357,6 +359,7 @@ impl Opts {
             reset: "billing_day".into(),
             prefix: "flvx".into(),
             terminate: "delete".into(),
+            user_group: "0".into(),
             max_connections: String::new(),
             daily_quota: String::new(),
             monthly_quota: String::new(),
@@ -377,7 +380,7 @@ impl Opts {
             &self.reset,
             &self.prefix,
             &self.terminate,
-            "0",
+            &self.user_group,
             &self.max_connections,
             &self.daily_quota,
             &self.monthly_quota,
@@ -405,6 +408,7 @@ impl Opts {
             id,
             plan: self.plan(),
             due_date: Some(due.date),
+            registered: Some(Date::of(EpochMs::now())),
             password: PASSWORD.into(),
             now: EpochMs::now(),
         }

@@ -3,6 +3,7 @@
 //! restarted one would open it; and [`ObservedStore`], the [`World`](super::World)'s view.
 
 use async_trait::async_trait;
+use flvx_api::ids::UserId;
 use flvx_provision::store::{ServiceStore, StoreError, Version, Versioned};
 use flvx_provision::{MemoryStore, ServiceRecord};
 use std::collections::HashMap;
@@ -258,6 +259,10 @@ impl ServiceStore for ObservedStore {
             assert_eq!(loaded, saved, "service {service}: loaded != last saved");
         }
         Ok(loaded)
+    }
+
+    async fn service_of_user(&self, user: UserId) -> Result<Option<u64>, StoreError> {
+        self.inner.service_of_user(user).await
     }
 
     async fn save(

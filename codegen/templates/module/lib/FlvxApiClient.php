@@ -76,12 +76,8 @@ final class FlvxApiClient
             );
         }
         $secure = !empty($params['serversecure']);
-        $host = preg_replace('#^https?://#i', '', rtrim($host, '/'));
         $port = isset($params['serverport']) ? trim((string) $params['serverport']) : '';
-        $url = ($secure ? 'https' : 'http') . '://' . $host;
-        if ($port !== '' && strpos($host, ':') === false) {
-            $url .= ':' . (int) $port;
-        }
+        $url = self::panelUrl($host, $port, $secure);
         $token = isset($params['serveraccesshash']) ? trim((string) $params['serveraccesshash']) : '';
         $username = isset($params['serverusername']) ? (string) $params['serverusername'] : '';
         $password = isset($params['serverpassword']) ? (string) $params['serverpassword'] : '';
@@ -92,6 +88,36 @@ final class FlvxApiClient
             );
         }
         return new FlvxApiClient($url, $username, $password, $token, $secure);
+    }
+
+    /**
+     * The panel's base URL from the server's hostname (or IP) and port. The hostname may
+     * carry a scheme (dropped: the server's SSL setting decides), a path (`panel.example/flvx`,
+     * kept after the port), a port of its own (`host:7000`, `[::1]:7000`, which wins), or be
+     * an IPv6 literal, bare or bracketed (bracketed in the URL).
+     */
+    public static function panelUrl(string $host, string $port, bool $secure): string
+    {
+        $host = preg_replace('#^https?://#i', '', rtrim($host, '/'));
+        $path = '';
+        $slash = strpos($host, '/');
+        if ($slash !== false) {
+            $path = rtrim(substr($host, $slash), '/');
+            $host = substr($host, 0, $slash);
+        }
+        $hasPort = false;
+        if (substr_count($host, ':') > 1 && $host[0] !== '[') {
+            $host = '[' . $host . ']';
+        } elseif ($host !== '' && $host[0] === '[') {
+            $hasPort = preg_match('/^\[[^\]]*\]:[0-9]+$/', $host) === 1;
+        } else {
+            $hasPort = strpos($host, ':') !== false;
+        }
+        $url = ($secure ? 'https' : 'http') . '://' . $host;
+        if ($port !== '' && !$hasPort) {
+            $url .= ':' . (int) $port;
+        }
+        return $url . $path;
     }
 
     /** The same panel acting as another account (a customer), with its own cached token. */

@@ -19,6 +19,7 @@ final class FlvxEngine
     use FlvxEngineBatch;
     use FlvxEngineCreate;
     use FlvxEngineCustomer;
+    use FlvxEngineOwnership;
     use FlvxEnginePackage;
     use FlvxEngineRepush;
     use FlvxEngineSuspend;
@@ -130,6 +131,17 @@ final class FlvxEngine
             ? strtoupper($_SERVER['REQUEST_METHOD'])
             : '';
         return $method === 'POST';
+    }
+
+    /**
+     * WHMCS's CSRF check of the client area's forms (each carries `token`), where WHMCS
+     * has it: a forged request from another site ends there, before any panel call.
+     */
+    public static function checkCsrfToken(): void
+    {
+        if (function_exists('check_token')) {
+            check_token('WHMCS.default');
+        }
     }
 
     /**
@@ -283,10 +295,10 @@ final class FlvxEngine
         $body['expTime'] = $service->expiryMs();
         $body['flowResetTime'] = $service->resetDay();
         $body['status'] = $status;
+        // Always sent: the plan is the whole membership, so a group dropped from it is
+        // dropped on the panel too (an omitted key keeps the memberships, §5.3).
         $group = $service->number('user_group');
-        if ($group > 0) {
-            $body['groupIds'] = array($group);
-        }
+        $body['groupIds'] = $group > 0 ? array($group) : array();
         if ($maxConn !== null) {
             $body['maxConn'] = (int) $maxConn;
         }
@@ -384,9 +396,9 @@ final class FlvxEngine
 
     /**
      * The `user/create` body: every field the panel would otherwise default, with the
-     * create's expiry fingerprint and the status the record calls for (0 when suspended).
+     * expiry the create sends (the same on every attempt) and the status the record calls for (0 when suspended).
      */
-    private function newUserBody(FlvxService $service, int $fingerprint, int $status, string $action): array
+    private function newUserBody(FlvxService $service, int $sentExpiry, int $status, string $action): array
     {
         self::checkPassword($service->password, $action);
         $body = array(
@@ -394,7 +406,7 @@ final class FlvxEngine
             'pwd' => $service->password,
             'flow' => $service->number('traffic_quota'),
             'num' => $service->number('max_forwards'),
-            'expTime' => $fingerprint,
+            'expTime' => $sentExpiry,
             'flowResetTime' => $service->resetDay(),
             'status' => $status,
         );

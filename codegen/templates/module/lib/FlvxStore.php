@@ -81,11 +81,10 @@ class FlvxStore
         $this->ensureTable();
         try {
             $values = array('record' => $json, 'updated_at' => date('Y-m-d H:i:s'));
-            $query = Capsule::table(self::TABLE)->where('serviceid', $serviceId);
-            if ($query->exists()) {
+            if ($this->rowExists($serviceId)) {
                 Capsule::table(self::TABLE)->where('serviceid', $serviceId)->update($values);
             } else {
-                Capsule::table(self::TABLE)->insert(array_merge(array('serviceid' => $serviceId), $values));
+                $this->insertOrUpdate($serviceId, $values);
             }
         } catch (\Throwable $e) {
             throw $this->failure('saving the record of service ' . $serviceId, $e);
@@ -125,6 +124,34 @@ class FlvxStore
         }
         ksort($records);
         return $records;
+    }
+
+    /**
+     * The service whose record is bound to panel user `$userId`, or null (the lowest id,
+     * should a broken import have bound two).
+     *
+     * @return int|null
+     */
+    public function serviceOfUser(int $userId)
+    {
+        $this->ensureTable();
+        try {
+            // The records' JSON has `"user_id":N,` in this exact form (encode()); the
+            // match is confirmed on the decoded record.
+            $rows = Capsule::table(self::TABLE)
+                ->where('record', 'like', '%"user_id":' . $userId . ',%')
+                ->orderBy('serviceid')
+                ->get();
+        } catch (\Throwable $e) {
+            throw $this->failure('looking up the service of panel user ' . $userId, $e);
+        }
+        foreach ($rows as $row) {
+            $data = json_decode((string) $row->record, true);
+            if (is_array($data) && isset($data['user_id']) && (int) $data['user_id'] === $userId) {
+                return (int) $row->serviceid;
+            }
+        }
+        return null;
     }
 
     /**
@@ -195,8 +222,27 @@ class FlvxStore
         return $json;
     }
 
+    private function rowExists(int $serviceId): bool
+    {
+        return Capsule::table(self::TABLE)->where('serviceid', $serviceId)->exists();
+    }
+
+    /** The first save: a process that inserted the row meanwhile makes it an update. */
+    private function insertOrUpdate(int $serviceId, array $values): void
+    {
+        try {
+            Capsule::table(self::TABLE)->insert(array_merge(array('serviceid' => $serviceId), $values));
+        } catch (\Throwable $e) {
+            if (!$this->rowExists($serviceId)) {
+                throw $e;
+            }
+            Capsule::table(self::TABLE)->where('serviceid', $serviceId)->update($values);
+        }
+    }
+
     /**
-     * Creates `mod_flvx_services` the first time it is needed.
+     * Creates `mod_flvx_services` the first time it is needed; a process that loses the
+     * race to create it uses the winner's.
      */
     private function ensureTable(): void
     {
@@ -213,9 +259,20 @@ class FlvxStore
                 });
             }
         } catch (\Throwable $e) {
-            throw $this->failure('creating the table ' . self::TABLE, $e);
+            if (!self::tableExists()) {
+                throw $this->failure('creating the table ' . self::TABLE, $e);
+            }
         }
         self::$tableReady = true;
+    }
+
+    private static function tableExists(): bool
+    {
+        try {
+            return Capsule::schema()->hasTable(self::TABLE);
+        } catch (\Throwable $e) {
+            return false;
+        }
     }
 
     private function failure(string $what, \Throwable $e): FlvxProvisionException

@@ -48,7 +48,7 @@ pub(crate) fn login(st: &mut State, call: &Call) -> Outcome {
         .cloned()
         .ok_or_else(|| Reply::fail("账号或密码错误"))?;
     if user.status == 0 {
-        return Err(Reply::fail("账号被停用"));
+        return Err(Reply::fail(crate::panel_messages::LOGIN_DISABLED));
     }
     let token = st.issue_login_token(user.id);
     Ok(Reply::data(json!({

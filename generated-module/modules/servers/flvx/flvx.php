@@ -25,6 +25,7 @@ use WHMCS\Module\Server\Flvx\FlvxMetricProvider;
 use WHMCS\Module\Server\Flvx\FlvxOptions;
 use WHMCS\Module\Server\Flvx\FlvxProvisionException;
 use WHMCS\Module\Server\Flvx\FlvxService;
+use WHMCS\Module\Server\Flvx\FlvxServiceLock;
 use WHMCS\Module\Server\Flvx\FlvxStore;
 use WHMCS\Module\Server\Flvx\FlvxViews;
 
@@ -38,12 +39,14 @@ require_once __DIR__ . '/lib/FlvxOptions.php';
 require_once __DIR__ . '/lib/FlvxTokenCache.php';
 require_once __DIR__ . '/lib/FlvxApiClient.php';
 require_once __DIR__ . '/lib/FlvxStore.php';
+require_once __DIR__ . '/lib/FlvxServiceLock.php';
 require_once __DIR__ . '/lib/FlvxViews.php';
 require_once __DIR__ . '/lib/FlvxService.php';
 // The engine, one file per operation as in the Rust engine/ folder (traits of FlvxEngine).
 require_once __DIR__ . '/lib/engine/batch.php';
 require_once __DIR__ . '/lib/engine/create.php';
 require_once __DIR__ . '/lib/engine/customer.php';
+require_once __DIR__ . '/lib/engine/ownership.php';
 require_once __DIR__ . '/lib/engine/package.php';
 require_once __DIR__ . '/lib/engine/repush.php';
 require_once __DIR__ . '/lib/engine/suspend.php';
@@ -236,7 +239,9 @@ function flvx_CreateAccount(array $params)
 {
     try {
         $service = FlvxService::fromParams($params);
-        FlvxEngine::fromParams($params)->create($service);
+        FlvxServiceLock::run($service->id, function () use ($params, $service) {
+            FlvxEngine::fromParams($params)->create($service);
+        });
         return 'success';
     } catch (\Throwable $e) {
         return FlvxEngine::failureMessage('CreateAccount', $params, $e);
@@ -250,7 +255,9 @@ function flvx_SuspendAccount(array $params)
 {
     try {
         $service = FlvxService::fromParams($params);
-        FlvxEngine::fromParams($params)->suspend($service);
+        FlvxServiceLock::run($service->id, function () use ($params, $service) {
+            FlvxEngine::fromParams($params)->suspend($service);
+        });
         return 'success';
     } catch (\Throwable $e) {
         return FlvxEngine::failureMessage('SuspendAccount', $params, $e);
@@ -264,7 +271,9 @@ function flvx_UnsuspendAccount(array $params)
 {
     try {
         $service = FlvxService::fromParams($params);
-        FlvxEngine::fromParams($params)->unsuspend($service);
+        FlvxServiceLock::run($service->id, function () use ($params, $service) {
+            FlvxEngine::fromParams($params)->unsuspend($service);
+        });
         return 'success';
     } catch (\Throwable $e) {
         return FlvxEngine::failureMessage('UnsuspendAccount', $params, $e);
@@ -278,7 +287,9 @@ function flvx_TerminateAccount(array $params)
 {
     try {
         $service = FlvxService::fromParams($params);
-        FlvxEngine::fromParams($params)->terminate($service);
+        FlvxServiceLock::run($service->id, function () use ($params, $service) {
+            FlvxEngine::fromParams($params)->terminate($service);
+        });
         return 'success';
     } catch (\Throwable $e) {
         return FlvxEngine::failureMessage('TerminateAccount', $params, $e);
@@ -292,7 +303,9 @@ function flvx_Renew(array $params)
 {
     try {
         $service = FlvxService::fromParams($params);
-        FlvxEngine::fromParams($params)->renew($service);
+        FlvxServiceLock::run($service->id, function () use ($params, $service) {
+            FlvxEngine::fromParams($params)->renew($service);
+        });
         return 'success';
     } catch (\Throwable $e) {
         return FlvxEngine::failureMessage('Renew', $params, $e);
@@ -306,7 +319,9 @@ function flvx_ChangePackage(array $params)
 {
     try {
         $service = FlvxService::fromParams($params);
-        FlvxEngine::fromParams($params)->changePackage($service);
+        FlvxServiceLock::run($service->id, function () use ($params, $service) {
+            FlvxEngine::fromParams($params)->changePackage($service);
+        });
         return 'success';
     } catch (\Throwable $e) {
         return FlvxEngine::failureMessage('ChangePackage', $params, $e);
@@ -320,7 +335,9 @@ function flvx_ChangePassword(array $params)
 {
     try {
         $service = FlvxService::fromParams($params);
-        FlvxEngine::fromParams($params)->changePassword($service);
+        FlvxServiceLock::run($service->id, function () use ($params, $service) {
+            FlvxEngine::fromParams($params)->changePassword($service);
+        });
         return 'success';
     } catch (\Throwable $e) {
         return FlvxEngine::failureMessage('ChangePassword', $params, $e, true);
@@ -334,7 +351,9 @@ function flvx_ResetTraffic(array $params)
 {
     try {
         $service = FlvxService::fromParams($params);
-        FlvxEngine::fromParams($params)->resetTraffic($service);
+        FlvxServiceLock::run($service->id, function () use ($params, $service) {
+            FlvxEngine::fromParams($params)->resetTraffic($service);
+        });
         return 'success';
     } catch (\Throwable $e) {
         return FlvxEngine::failureMessage('ResetTraffic', $params, $e);
@@ -348,7 +367,9 @@ function flvx_Sync(array $params)
 {
     try {
         $service = FlvxService::fromParams($params);
-        FlvxEngine::fromParams($params)->sync($service);
+        FlvxServiceLock::run($service->id, function () use ($params, $service) {
+            FlvxEngine::fromParams($params)->sync($service);
+        });
         return 'success';
     } catch (\Throwable $e) {
         return FlvxEngine::failureMessage('Sync', $params, $e);
@@ -388,9 +409,12 @@ function flvx_AddForward(array $params)
         if (!FlvxEngine::isPostRequest()) {
             return FlvxViews::label('post_required');
         }
+        FlvxEngine::checkCsrfToken();
         $request = FlvxEngine::forwardRequest($_POST);
         $service = FlvxService::fromParams($params);
-        FlvxEngine::fromParams($params)->addForward($service, $request);
+        FlvxServiceLock::run($service->id, function () use ($params, $service, $request) {
+            FlvxEngine::fromParams($params)->addForward($service, $request);
+        });
         return 'success';
     } catch (\Throwable $e) {
         return FlvxEngine::failureMessage('AddForward', $params, $e, true);
@@ -406,9 +430,12 @@ function flvx_DeleteForward(array $params)
         if (!FlvxEngine::isPostRequest()) {
             return FlvxViews::label('post_required');
         }
+        FlvxEngine::checkCsrfToken();
         $forward = FlvxEngine::forwardId(isset($_POST['forward_id']) ? $_POST['forward_id'] : '');
         $service = FlvxService::fromParams($params);
-        FlvxEngine::fromParams($params)->deleteForward($service, $forward);
+        FlvxServiceLock::run($service->id, function () use ($params, $service, $forward) {
+            FlvxEngine::fromParams($params)->deleteForward($service, $forward);
+        });
         return 'success';
     } catch (\Throwable $e) {
         return FlvxEngine::failureMessage('DeleteForward', $params, $e, true);
@@ -424,9 +451,12 @@ function flvx_PauseForward(array $params)
         if (!FlvxEngine::isPostRequest()) {
             return FlvxViews::label('post_required');
         }
+        FlvxEngine::checkCsrfToken();
         $forward = FlvxEngine::forwardId(isset($_POST['forward_id']) ? $_POST['forward_id'] : '');
         $service = FlvxService::fromParams($params);
-        FlvxEngine::fromParams($params)->pauseForward($service, $forward);
+        FlvxServiceLock::run($service->id, function () use ($params, $service, $forward) {
+            FlvxEngine::fromParams($params)->pauseForward($service, $forward);
+        });
         return 'success';
     } catch (\Throwable $e) {
         return FlvxEngine::failureMessage('PauseForward', $params, $e, true);
@@ -443,9 +473,12 @@ function flvx_ResetForwardTraffic(array $params)
         if (!FlvxEngine::isPostRequest()) {
             return FlvxViews::label('post_required');
         }
+        FlvxEngine::checkCsrfToken();
         $forward = FlvxEngine::forwardId(isset($_POST['forward_id']) ? $_POST['forward_id'] : '');
         $service = FlvxService::fromParams($params);
-        FlvxEngine::fromParams($params)->resetForwardTraffic($service, $forward);
+        FlvxServiceLock::run($service->id, function () use ($params, $service, $forward) {
+            FlvxEngine::fromParams($params)->resetForwardTraffic($service, $forward);
+        });
         return 'success';
     } catch (\Throwable $e) {
         return FlvxEngine::failureMessage('ResetForwardTraffic', $params, $e, true);
@@ -461,9 +494,12 @@ function flvx_ResumeForward(array $params)
         if (!FlvxEngine::isPostRequest()) {
             return FlvxViews::label('post_required');
         }
+        FlvxEngine::checkCsrfToken();
         $forward = FlvxEngine::forwardId(isset($_POST['forward_id']) ? $_POST['forward_id'] : '');
         $service = FlvxService::fromParams($params);
-        FlvxEngine::fromParams($params)->resumeForward($service, $forward);
+        FlvxServiceLock::run($service->id, function () use ($params, $service, $forward) {
+            FlvxEngine::fromParams($params)->resumeForward($service, $forward);
+        });
         return 'success';
     } catch (\Throwable $e) {
         return FlvxEngine::failureMessage('ResumeForward', $params, $e, true);

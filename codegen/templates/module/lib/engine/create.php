@@ -35,9 +35,9 @@ trait FlvxEngineCreate
      * A service whose record says suspended (a re-create by sync) gets a disabled user.
      *
      * Before `user/create` the record gets the create-pending marker and the expiry the
-     * create sends. Every attempt sends that same expiry, so a user found under the name
-     * later is this service's only if the marker is set and its `expTime` matches to the
-     * millisecond: a fingerprint that costs no extra call.
+     * create sends (every attempt sends that same one). A user found under the name later
+     * is adopted only if the marker is set and the user logs in with this service's
+     * password (`user/login`, `user/package`): a name or an expiry is no proof.
      */
     public function create(FlvxService $service): array
     {
@@ -49,16 +49,16 @@ trait FlvxEngineCreate
             return $original['terminated'] ? $this->reactivate($service) : $this->sync($service);
         }
         $tunnels = $this->tunnels($service, $action);
-        $fingerprint = ($original['create_pending'] && $original['pushed_expiry'] !== null)
+        $sentExpiry = ($original['create_pending'] && $original['pushed_expiry'] !== null)
             ? (int) $original['pushed_expiry']
             : $service->expiryMs();
         $record = $original;
         $record['username'] = $service->username();
         $record['create_pending'] = true;
-        $record['pushed_expiry'] = $fingerprint;
+        $record['pushed_expiry'] = $sentExpiry;
         $this->store->save($service->id, $record);
         try {
-            $user = $this->createOrAdopt($service, $original, $fingerprint);
+            $user = $this->createOrAdopt($service, $original, $sentExpiry);
         } catch (FlvxProvisionException $e) {
             if ($e->getKey() === 'user_not_ours') {
                 // The name was someone else's all along: none of our creates took effect.
@@ -84,37 +84,100 @@ trait FlvxEngineCreate
     }
 
     /**
-     * `user/create`; if the name is taken, adopt the user only when it bears this
-     * service's fingerprint, and bring it up to the plan. A user created on a retry with
-     * an older fingerprint (products without a due date) gets the current expiry too.
+     * The name is taken: by this service's own user, made by an attempt whose answer was
+     * lost (adopted when this service's password logs in as it: returns true), or by
+     * another service's user renamed to it (that one gets its name back, then the create
+     * is sent again: returns false). Otherwise the name is someone else's.
      */
-    private function createOrAdopt(FlvxService $service, array $original, int $fingerprint): array
+    private function takeName(FlvxService $service, array $original, array $body, FlvxApiException $taken): bool
+    {
+        $action = 'action_create';
+        $username = $service->username();
+        if ($original['create_pending'] && $this->ownsUser($service, $username, $action)) {
+            return true;
+        }
+        if ($this->reclaimName($service)) {
+            $this->call($this->api, 'user_create', $body, $action);
+            return false;
+        }
+        throw new FlvxProvisionException('user_not_ours', array('username' => $username), $taken);
+    }
+
+    /**
+     * A customer can rename its own panel user (`user/updatePassword` takes a new name),
+     * also to the name this service is about to get, to block it. If the user holding the
+     * name is bound to another service, it gets that service's name back and the name is
+     * free again. Calls: `user/list`, and `user/update` (every field as the panel has it,
+     * only the name changed) when the holder is another service's.
+     */
+    private function reclaimName(FlvxService $service): bool
+    {
+        $action = 'action_create';
+        $username = $service->username();
+        $holder = $this->findUserByName($username, $action);
+        if ($holder === null) {
+            return false;
+        }
+        $owner = $this->store->serviceOfUser((int) $holder['id']);
+        if ($owner === null || $owner === $service->id) {
+            return false;
+        }
+        $ownName = $this->store->load($owner)['username'];
+        if ($ownName === null || $ownName === $username) {
+            return false;
+        }
+        $update = self::unchangedUser($holder);
+        $update['user'] = $ownName;
+        $this->call($this->api, 'user_update', $update, $action);
+        return true;
+    }
+
+    /**
+     * An update that changes nothing (the SDK's `UserUpdate::from_user`): the user's
+     * current values as listed, password and groups kept.
+     */
+    private static function unchangedUser(array $user): array
+    {
+        $body = array('id' => (int) $user['id'], 'user' => (string) $user['user']);
+        foreach (array('flow', 'num', 'expTime', 'flowResetTime', 'status') as $key) {
+            $body[$key] = FlvxViews::intField($user, $key);
+        }
+        if (isset($user['maxConn'])) {
+            $body['maxConn'] = (int) $user['maxConn'];
+        }
+        return $body;
+    }
+
+    /**
+     * `user/create`; if the name is taken, adopt the user only when this service's
+     * password logs in as it (or free the name from another service's user renamed to
+     * it), and bring it up to the plan. A user created on a retry with
+     * an older sent expiry (products without a due date) gets the current expiry too.
+     */
+    private function createOrAdopt(FlvxService $service, array $original, int $sentExpiry): array
     {
         $action = 'action_create';
         $username = $service->username();
         $adopting = false;
+        $body = $this->newUserBody($service, $sentExpiry, self::userStatus($original), $action);
         try {
-            $this->api->call(
-                'user_create',
-                $this->newUserBody($service, $fingerprint, self::userStatus($original), $action)
-            );
+            $this->api->call('user_create', $body);
         } catch (FlvxApiException $e) {
-            if ($e->getPanelMessage() === FlvxConstants::MSG_NAME_TAKEN && $original['create_pending']) {
-                $adopting = true;
-            } elseif ($e->getPanelMessage() === FlvxConstants::MSG_NAME_TAKEN) {
-                throw new FlvxProvisionException('user_not_ours', array('username' => $username), $e);
-            } else {
+            if ($e->getPanelMessage() !== FlvxConstants::MSG_NAME_TAKEN) {
                 throw self::panelError($action, $e);
             }
+            $adopting = $this->takeName($service, $original, $body, $e);
         }
         $user = $this->findUserByName($username, $action);
         if ($user === null) {
             throw self::panelErrorText($action, 'user "' . $username . '" just created was not found on the panel');
         }
-        if ($adopting && FlvxViews::intField($user, 'expTime') !== $fingerprint) {
+        // No two services may ever share one panel user.
+        $other = $this->store->serviceOfUser((int) $user['id']);
+        if ($other !== null && $other !== $service->id) {
             throw new FlvxProvisionException('user_not_ours', array('username' => $username));
         }
-        if ($adopting || $fingerprint !== $service->expiryMs()) {
+        if ($adopting || $sentExpiry !== $service->expiryMs()) {
             $status = self::userStatus($original);
             $maxConn = $service->optional('max_connections');
             if ($maxConn === null && isset($user['maxConn'])) {

@@ -54,6 +54,7 @@ return array(
     'invalid_forward' => '转发的{field}无效：{reason}',
     'store_failed' => '无法保存该服务的 FLVX 数据：{detail}',
     'store_conflict' => '另一个操作在此操作进行期间修改了服务 {service} 的 FLVX 数据，因此未覆盖任何内容。请重新执行此操作：它会从已保存的数据继续。',
+    'service_busy' => '该服务的另一个操作仍在进行中，请稍后重试。',
     'status_active' => '正常',
     'status_disabled' => '面板已停用',
     'forward_running' => '运行中',

@@ -54,6 +54,7 @@ return array(
     'invalid_forward' => 'The forward\'s {field} is invalid: {reason}',
     'store_failed' => 'Could not save the service\'s FLVX data: {detail}',
     'store_conflict' => 'Another operation changed the FLVX data of service {service} while this one ran, so nothing was overwritten. Run the action again: it continues from the saved data.',
+    'service_busy' => 'Another action on this service is still running. Try again in a minute.',
     'status_active' => 'Active',
     'status_disabled' => 'Disabled on the panel',
     'forward_running' => 'Running',

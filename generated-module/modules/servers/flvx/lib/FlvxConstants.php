@@ -51,6 +51,12 @@ final class FlvxConstants
     /** Panel answer: login needs a captcha. */
     const MSG_CAPTCHA_FAILED = '验证码校验失败';
 
+    /** Panel answer: wrong username or password. */
+    const MSG_BAD_CREDENTIALS = '账号或密码错误';
+
+    /** Panel answer: right password, disabled account. */
+    const MSG_LOGIN_DISABLED = '账号被停用';
+
     /** Panel answer: no such user. */
     const MSG_USER_NOT_FOUND = '用户不存在';
 

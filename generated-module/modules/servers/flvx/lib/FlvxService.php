@@ -35,15 +35,23 @@ final class FlvxService
     public $nowMs;
 
     /**
-     * @param string|null $dueDate Y-m-d, already validated
+     * @var string|null the registration date as Y-m-d: the validity of a product without a
+     * due date counts from it, so its expiry never moves; null counts from now
      */
-    public function __construct(int $id, array $plan, $dueDate, string $password, int $nowMs)
+    public $registered;
+
+    /**
+     * @param string|null $dueDate Y-m-d, already validated
+     * @param string|null $registered Y-m-d, already validated
+     */
+    public function __construct(int $id, array $plan, $dueDate, string $password, int $nowMs, $registered = null)
     {
         $this->id = $id;
         $this->plan = $plan;
         $this->dueDate = $dueDate;
         $this->password = $password;
         $this->nowMs = $nowMs;
+        $this->registered = $registered;
     }
 
     /**
@@ -54,9 +62,24 @@ final class FlvxService
     {
         $plan = FlvxOptions::parsePlan($params);
         $id = isset($params['serviceid']) && is_numeric($params['serviceid']) ? (int) $params['serviceid'] : 0;
-        $dueDate = self::parseDueDate(self::dueDateText($params, $id));
+        $dueDate = self::parseDueDate(self::hostingDate($params, $id, 'nextduedate'));
         $password = isset($params['password']) && is_scalar($params['password']) ? (string) $params['password'] : '';
-        return new self($id, $plan, $dueDate, $password, self::currentMs());
+        return new self($id, $plan, $dueDate, $password, self::currentMs(), self::registered($params, $id));
+    }
+
+    /**
+     * The registration date, or null when WHMCS has none that reads as a date (the Rust
+     * `Date::parse_whmcs(..).ok().flatten()`).
+     *
+     * @return string|null
+     */
+    private static function registered(array $params, int $id)
+    {
+        try {
+            return self::parseDueDate(self::hostingDate($params, $id, 'regdate'));
+        } catch (FlvxProvisionException $e) {
+            return null;
+        }
     }
 
     /**
@@ -94,26 +117,27 @@ final class FlvxService
     }
 
     /**
-     * The next due date as WHMCS has it: the parameter when given, else tblhosting (a plain
-     * string, so `0000-00-00` stays recognisable), else the service model.
+     * A date column of the service (`nextduedate`, `regdate`) as WHMCS has it: the
+     * parameter when given, else tblhosting (a plain string, so `0000-00-00` stays
+     * recognisable), else the service model.
      */
-    private static function dueDateText(array $params, int $id): string
+    private static function hostingDate(array $params, int $id, string $column): string
     {
-        if (array_key_exists('nextduedate', $params)) {
-            return self::dateText($params['nextduedate']);
+        if (array_key_exists($column, $params)) {
+            return self::dateText($params[$column]);
         }
         if ($id > 0 && class_exists('WHMCS\Database\Capsule')) {
             try {
-                $row = Capsule::table('tblhosting')->where('id', $id)->first(array('nextduedate'));
+                $row = Capsule::table('tblhosting')->where('id', $id)->first(array($column));
                 if ($row !== null) {
-                    return isset($row->nextduedate) ? self::dateText($row->nextduedate) : '';
+                    return isset($row->$column) ? self::dateText($row->$column) : '';
                 }
             } catch (\Throwable $e) {
                 // Fall back to the model below.
             }
         }
-        if (isset($params['model']) && is_object($params['model']) && isset($params['model']->nextduedate)) {
-            return self::dateText($params['model']->nextduedate);
+        if (isset($params['model']) && is_object($params['model']) && isset($params['model']->$column)) {
+            return self::dateText($params['model']->$column);
         }
         return '';
     }
@@ -153,15 +177,23 @@ final class FlvxService
     public function expiryMs(): int
     {
         if ($this->dueDate !== null) {
-            $parts = explode('-', $this->dueDate);
-            $start = self::daysFromCivil((int) $parts[0], (int) $parts[1], (int) $parts[2]) * self::MS_PER_DAY;
-            return $start + ($this->number('expiry_grace_days') + 1) * self::MS_PER_DAY;
+            return self::dateStartMs($this->dueDate) + ($this->number('expiry_grace_days') + 1) * self::MS_PER_DAY;
         }
         $days = $this->number('expiry_days');
         if ($days === 0) {
             return (int) FlvxConstants::FAR_FUTURE_MS;
         }
+        if ($this->registered !== null) {
+            return self::dateStartMs($this->registered) + ($days + 1) * self::MS_PER_DAY;
+        }
         return $this->nowMs + $days * self::MS_PER_DAY;
+    }
+
+    /** Midnight UTC at the start of a Y-m-d date, in ms. */
+    private static function dateStartMs(string $date): int
+    {
+        $parts = explode('-', $date);
+        return self::daysFromCivil((int) $parts[0], (int) $parts[1], (int) $parts[2]) * self::MS_PER_DAY;
     }
 
     /**

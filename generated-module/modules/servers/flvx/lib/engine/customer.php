@@ -26,7 +26,9 @@ trait FlvxEngineCustomer
 
     /**
      * Adds a forward after checking the input, the tunnel and the forward limit. Calls
-     * (as the customer): `forward/list`, `forward/create`, `forward/list` (the new id).
+     * (as the customer): `forward/list`, `forward/create`, `forward/list` (the new id, and
+     * the limit checked again), and `forward/delete` when a concurrent request filled the
+     * last place first.
      *
      * @param array $request from forwardRequest(): tunnel, name, target, port (int|null)
      */
@@ -60,8 +62,9 @@ trait FlvxEngineCustomer
             $body['inPort'] = (int) $request['port'];
         }
         $this->call($customer, 'forward_create', $body, $action);
+        $forwards = $this->listCall($customer, 'forward_list', array(), $action, array('id', 'tunnelId'));
         $newest = null;
-        foreach ($this->listCall($customer, 'forward_list', array(), $action, array('id', 'tunnelId')) as $forward) {
+        foreach ($forwards as $forward) {
             $name = isset($forward['name']) && is_scalar($forward['name']) ? (string) $forward['name'] : '';
             if ($name === $body['name'] && (int) $forward['tunnelId'] === $tunnel) {
                 if ($newest === null || (int) $forward['id'] > (int) $newest['id']) {
@@ -75,7 +78,35 @@ trait FlvxEngineCustomer
                 'forward ' . self::quoted($body['name']) . ' just created was not found on the panel'
             );
         }
+        $this->keepWithinLimit($customer, $forwards, (int) $newest['id'], $max, $action);
         return $newest;
+    }
+
+    /**
+     * Another request for this customer may have passed the count at the same time (two
+     * clicks, two browser tabs): the limit then holds by keeping the oldest forwards, so a
+     * forward created beyond them is deleted again and the request refused. The list is
+     * the one read for the new id: no extra call unless a forward must go.
+     */
+    private function keepWithinLimit(FlvxApiClient $customer, array $forwards, int $created, int $max, string $action): void
+    {
+        $older = 0;
+        foreach ($forwards as $forward) {
+            if ((int) $forward['id'] < $created) {
+                $older++;
+            }
+        }
+        if ($older < $max) {
+            return;
+        }
+        try {
+            $customer->call('forward_delete', array('id' => $created));
+        } catch (FlvxApiException $e) {
+            if (!$e->isNotFound()) {
+                throw self::panelError($action, $e);
+            }
+        }
+        throw new FlvxProvisionException('forward_limit', array('count' => (string) $older, 'max' => (string) $max));
     }
 
     /**
@@ -92,7 +123,7 @@ trait FlvxEngineCustomer
 
     /**
      * Pauses one of the customer's forwards and remembers that the customer chose to, so
-     * renewals do not resume it. Calls (as the customer): `forward/pause`.
+     * neither renewals nor an unsuspend resume it. Calls (as the customer): `forward/pause`.
      */
     public function pauseForward(FlvxService $service, int $forward): void
     {
@@ -101,6 +132,8 @@ trait FlvxEngineCustomer
         if (!in_array($forward, $record['customer_paused'], true)) {
             $record['customer_paused'][] = $forward;
         }
+        // Paused by the customer during a suspension: unsuspend must leave it paused.
+        $record['suspended_forwards'] = self::withoutId($record['suspended_forwards'], $forward);
         $this->store->save($service->id, $record);
     }
 

@@ -36,8 +36,9 @@ trait FlvxEngineTerminate
     }
 
     /**
-     * The user to act on: the stored one, or one a half-finished create left behind (it
-     * carries the create's expiry fingerprint).
+     * The user to act on: the stored one, or one a half-finished create left behind,
+     * which must log in with this service's password: Terminate never deletes a user it
+     * cannot prove is this service's.
      *
      * @return int|null
      */
@@ -50,9 +51,7 @@ trait FlvxEngineTerminate
             return null;
         }
         $found = $this->findUserByName($service->username(), $action);
-        // Only a user bearing this service's create fingerprint is ours to delete.
-        if ($found === null || $record['pushed_expiry'] === null
-            || FlvxViews::intField($found, 'expTime') !== (int) $record['pushed_expiry']) {
+        if ($found === null || !$this->ownsUser($service, (string) $found['user'], $action)) {
             return null;
         }
         return (int) $found['id'];
