@@ -54,6 +54,10 @@ pub fn render(ir: &ModuleIr) -> Result<Vec<GeneratedFile>, FilesError> {
             ProvisionExceptionFile { ir }.render(),
         ),
         ("lib/FlvxService.php", ServiceFile { ir }.render()),
+        (
+            "lib/FlvxForwardPolicy.php",
+            ForwardPolicyFile { ir }.render(),
+        ),
         ("lib/FlvxEngine.php", EngineFile { ir }.render()),
         ("lib/engine/batch.php", EngineBatchFile { ir }.render()),
         ("lib/engine/create.php", EngineCreateFile { ir }.render()),

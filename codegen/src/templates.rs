@@ -28,6 +28,7 @@ templates! {
     ConstantsFile => "module/lib/FlvxConstants.php",
     ProvisionExceptionFile => "module/lib/FlvxProvisionException.php",
     ServiceFile => "module/lib/FlvxService.php",
+    ForwardPolicyFile => "module/lib/FlvxForwardPolicy.php",
     EngineFile => "module/lib/FlvxEngine.php",
     EngineBatchFile => "module/lib/engine/batch.php",
     EngineCreateFile => "module/lib/engine/create.php",

@@ -8,7 +8,7 @@ use crate::ids::{BindingId, ForwardId, SpeedLimitId, TunnelId, UserGroupId, User
 use crate::models::to_body;
 use crate::models::{
     BatchResult, Binding, BindingAssign, BindingUpdate, Forward, ForwardPatch, NewForward, NewUser,
-    Package, QuotaLimits, QuotaScope, ResetTarget, SpeedLimit, Tunnel, TunnelGroup, User,
+    Node, Package, QuotaLimits, QuotaScope, ResetTarget, SpeedLimit, Tunnel, TunnelGroup, User,
     UserGroup, UserUpdate, Warnings,
 };
 use crate::version::PanelVersion;
@@ -24,6 +24,12 @@ pub trait FlvxApi: Send + Sync {
     /// The same panel, acting as another account (for example a customer, since forwards
     /// always belong to their creator, §5.19). The new handle has its own token cache.
     fn acting_as(&self, credentials: Credentials) -> Arc<dyn FlvxApi>;
+
+    /// The panel's base URL, when this handle talks HTTP to one (a forward target must
+    /// not point back at the panel itself).
+    fn base_url(&self) -> Option<&str> {
+        None
+    }
 
     /// `captcha/check`: whether logins need a captcha. 3.0 (and late 2.1.5) let this SDK
     /// past it (it sends the API-client header); older panels need a pre-issued token.
@@ -86,6 +92,9 @@ pub trait FlvxApi: Send + Sync {
     /// `speed-limit/list`.
     async fn list_speed_limits(&self) -> Result<Vec<SpeedLimit>>;
 
+    /// `node/list` (admin): every node, with its addresses and entry-port range.
+    async fn list_nodes(&self) -> Result<Vec<Node>>;
+
     /// `forward/list`: the caller's forwards; every user's for an admin.
     async fn list_forwards(&self) -> Result<Vec<Forward>>;
     /// `forward/create`, owned by the calling account; returns no id.
@@ -119,6 +128,10 @@ pub trait FlvxApi: Send + Sync {
 impl FlvxApi for FlvxClient {
     fn acting_as(&self, credentials: Credentials) -> Arc<dyn FlvxApi> {
         Arc::new(self.with_credentials(credentials))
+    }
+
+    fn base_url(&self) -> Option<&str> {
+        Some(FlvxClient::base_url(self))
     }
 
     async fn captcha_required(&self) -> Result<bool> {
@@ -219,6 +232,10 @@ impl FlvxApi for FlvxClient {
 
     async fn list_speed_limits(&self) -> Result<Vec<SpeedLimit>> {
         self.call(&ep::SPEED_LIMIT_LIST, &json!({})).await
+    }
+
+    async fn list_nodes(&self) -> Result<Vec<Node>> {
+        self.call(&ep::NODE_LIST, &json!({})).await
     }
 
     async fn list_forwards(&self) -> Result<Vec<Forward>> {

@@ -139,6 +139,9 @@ endpoints! {
     FORWARD_BATCH_PAUSE = "forward_batch_pause", "/api/v1/forward/batch-pause", Post, User, Lenient, ["ids"], true;
     /// `forward/batch-resume`: resume several forwards (§5.19).
     FORWARD_BATCH_RESUME = "forward_batch_resume", "/api/v1/forward/batch-resume", Post, User, Lenient, ["ids"], true;
+    /// `node/list`: every gost node, with its addresses and port range. 2.1 ignores the
+    /// body; 3.0 decodes optional filters from it, so `{}` is sent.
+    NODE_LIST = "node_list", "/api/v1/node/list", Post, Admin, Ignored, [], true;
     /// `group/tunnel/list`: tunnel groups (§5.20).
     TUNNEL_GROUP_LIST = "tunnel_group_list", "/api/v1/group/tunnel/list", Post, Admin, Ignored, [], true;
     /// `group/user/list`: user groups (§5.20).

@@ -39,4 +39,6 @@ id_type! {
     UserGroupId;
     /// A tunnel group.
     TunnelGroupId;
+    /// A gost node (`node.id`).
+    NodeId;
 }

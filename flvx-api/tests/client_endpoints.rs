@@ -5,7 +5,9 @@
 //! `user_login.json`, whose token is replaced by a fake JWT-shaped value (real claims,
 //! fake signature). The one exception is `forward_update_contract.json`: no `forward/update`
 //! call was recorded, so that fixture is written from the contract (panel behaviour §5.19:
-//! `data` none, so the key is absent, §1.3).
+//! `data` none, so the key is absent, §1.3), and `node_list_contract.json`, written from the
+//! Go `Node` model's JSON names (`id`, `name`, `ip`, `serverIp`, `portSta`, `portEnd`,
+//! `status`, …) because no `node/list` answer was recorded.
 //!
 //! Each test mounts its fixture on the endpoint's path and matches the exact body the SDK
 //! must send and the raw token header. The test expects exactly one call. A low-priority
@@ -215,12 +217,12 @@ fn every_endpoint_but_login_has_a_fixture() {
 }
 
 #[test]
-fn only_forward_update_is_written_from_the_contract() {
+fn only_forward_update_and_node_list_are_written_from_the_contract() {
     let contract: Vec<String> = fixture_stems()
         .into_iter()
         .filter(|s| s.ends_with("_contract"))
         .collect();
-    assert_eq!(contract, ["forward_update_contract"]);
+    assert_eq!(contract, ["forward_update_contract", "node_list_contract"]);
 }
 
 #[test]
@@ -849,6 +851,32 @@ async fn list_tunnels_decodes_kind_multiplier_and_ratio() {
         "an integer ratio reads as a float"
     );
     assert_eq!(second.inx, Some(1));
+}
+
+#[tokio::test]
+async fn list_nodes_decodes_addresses_and_the_port_range() {
+    let (server, client) = panel().await;
+    expect_call(
+        &server,
+        &endpoints::NODE_LIST,
+        json!({}),
+        "node_list_contract",
+    )
+    .await;
+    let nodes = client.list_nodes().await.unwrap();
+    assert_eq!(nodes.len(), 1);
+    let node = &nodes[0];
+    assert_eq!((node.id.0, node.name.as_str()), (2, "hk-1"));
+    assert_eq!(node.addresses(), ["203.0.113.21", "203.0.113.20"]);
+    assert_eq!(node.port_range(), Some((20_000, 30_000)));
+}
+
+#[tokio::test]
+async fn list_tunnels_names_their_entry_nodes() {
+    let (server, client) = panel().await;
+    expect_call(&server, &endpoints::TUNNEL_LIST, json!({}), "tunnel_list").await;
+    let tunnels = client.list_tunnels().await.unwrap();
+    assert_eq!(tunnels[0].entry_nodes(), [flvx_api::ids::NodeId(2)]);
 }
 
 #[tokio::test]

@@ -116,7 +116,7 @@ async fn customers_get_403_on_every_admin_endpoint_on(version: PanelVersion) {
             _ => assert_ne!(envelope["code"], 403, "{}: {envelope}", endpoint.path),
         }
     }
-    assert_eq!(admin_only, 15);
+    assert_eq!(admin_only, 16);
 }
 
 #[tokio::test]

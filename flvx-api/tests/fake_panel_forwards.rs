@@ -384,3 +384,47 @@ async fn offline_nodes_fail_node_operations_and_leave_the_database_unchanged() {
     );
     assert!(api.forwards(token).await.is_empty());
 }
+
+#[tokio::test]
+async fn node_list_reports_the_node_address_port_range_and_status() {
+    let w = world().await;
+    w.panel.set_node_port_range(20_000, 29_999);
+    let nodes = w.api.call(&ep::NODE_LIST, &w.admin, json!({})).await;
+    ok(&nodes);
+    let node = &nodes["data"][0];
+    assert_eq!(node["id"], 1);
+    assert_eq!(node["serverIp"], "198.51.100.1");
+    assert_eq!(
+        (node["portSta"].clone(), node["portEnd"].clone()),
+        (json!(20_000), json!(29_999))
+    );
+    assert_eq!(node["status"], 1);
+    w.panel.set_nodes_online(false);
+    let nodes = w.api.call(&ep::NODE_LIST, &w.admin, json!({})).await;
+    assert_eq!(nodes["data"][0]["status"], 0);
+    let refused = w.api.call(&ep::NODE_LIST, &w.alice_token, json!({})).await;
+    assert_eq!(refused["code"], 403, "admin only: {refused}");
+}
+
+/// 2.1 does not check an explicit `inPort`: a second forward on a used port is created
+/// ("success"), but the node cannot listen on it, so the service never runs, and pausing or
+/// resuming it fails with the node's "service … not found" (seen on a real node agent).
+#[tokio::test]
+async fn a_used_port_is_accepted_on_2_1_but_the_node_never_starts_the_forward() {
+    let w = world().await;
+    let (api, admin) = (&w.api, &w.admin);
+    let first = json!({"tunnelId": w.tunnel, "name": "a", "remoteAddr": "x:1", "inPort": 20_000});
+    ok_empty(&api.call(&ep::FORWARD_CREATE, admin, first).await);
+    let again = json!({"tunnelId": w.tunnel, "name": "b", "remoteAddr": "x:2", "inPort": 20_000});
+    ok_empty(&api.call(&ep::FORWARD_CREATE, admin, again).await);
+    let rows = w.panel.snapshot()["forwards"].clone();
+    assert_eq!(rows[0]["nodeRunning"], true);
+    assert_eq!(rows[1]["nodeRunning"], false, "the node never started it");
+    assert_eq!(rows[1]["status"], 1, "although the panel thinks it runs");
+    let pause = api.call(&ep::FORWARD_PAUSE, admin, json!({"id": 2})).await;
+    err(&pause, -1, "service 2_1_0_tcp not found");
+    let resume = api.call(&ep::FORWARD_RESUME, admin, json!({"id": 2})).await;
+    err(&resume, -1, "service 2_1_0_tcp not found");
+    ok_empty(&api.call(&ep::FORWARD_PAUSE, admin, json!({"id": 1})).await);
+    ok_empty(&api.call(&ep::FORWARD_DELETE, admin, json!({"id": 2})).await);
+}

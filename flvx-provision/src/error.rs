@@ -5,6 +5,7 @@ use crate::messages::{Lang, Msg};
 use crate::refusals::{reason_for, reason_of};
 use crate::store::{ServiceId, StoreError, Version};
 use flvx_api::ids::{ForwardId, TunnelId};
+use std::net::IpAddr;
 
 /// Why a provisioning operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -109,6 +110,91 @@ pub enum ProvisionError {
         field: &'static str,
         /// Why.
         reason: String,
+    },
+    /// A forward has more targets than allowed.
+    #[error("{}", self.message(Lang::En))]
+    TooManyTargets {
+        /// Targets given.
+        count: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// A target's host is neither an IP address nor a valid host name.
+    #[error("{}", self.message(Lang::En))]
+    TargetHostInvalid,
+    /// A target's host name does not resolve.
+    #[error("{}", self.message(Lang::En))]
+    TargetUnresolved {
+        /// The target, `host:port`.
+        target: String,
+    },
+    /// A target's address is in a network forwards may not reach.
+    #[error("{}", self.message(Lang::En))]
+    TargetRefused {
+        /// The target, `host:port`.
+        target: String,
+        /// The address it stands for.
+        address: IpAddr,
+        /// The kind of network (a catalogue name).
+        network: Msg,
+        /// The refused network, in CIDR form.
+        range: &'static str,
+    },
+    /// A target's address is the panel's own.
+    #[error("{}", self.message(Lang::En))]
+    TargetIsPanel {
+        /// The target, `host:port`.
+        target: String,
+        /// The address it stands for.
+        address: IpAddr,
+    },
+    /// A target's address is a node's own.
+    #[error("{}", self.message(Lang::En))]
+    TargetIsNode {
+        /// The target, `host:port`.
+        target: String,
+        /// The address it stands for.
+        address: IpAddr,
+        /// The node's name.
+        node: String,
+    },
+    /// The entry port is outside the plan's range.
+    #[error("{}", self.message(Lang::En))]
+    PortOutsidePlan {
+        /// The port asked for.
+        port: u16,
+        /// First allowed.
+        min: u16,
+        /// Last allowed.
+        max: u16,
+    },
+    /// The entry port is outside an entry node's range.
+    #[error("{}", self.message(Lang::En))]
+    PortOutsideNode {
+        /// The port asked for.
+        port: u16,
+        /// The node's name.
+        node: String,
+        /// First allowed.
+        min: u16,
+        /// Last allowed.
+        max: u16,
+    },
+    /// Another forward listens on the entry port on a shared entry node.
+    #[error("{}", self.message(Lang::En))]
+    PortTaken {
+        /// The port asked for.
+        port: u16,
+        /// The node's name.
+        node: String,
+    },
+    /// No port of the plan's range is free on the tunnel's entry nodes.
+    #[error("{}", self.message(Lang::En))]
+    NoFreePort {
+        /// First port of the plan's range.
+        min: u16,
+        /// Last port of the plan's range.
+        max: u16,
     },
     /// The service store failed.
     #[error("{}", self.message(Lang::En))]
@@ -240,6 +326,73 @@ impl ProvisionError {
             ProvisionError::InvalidForward { field, reason } => {
                 Msg::InvalidForward.format(lang, &[("field", field), ("reason", reason)])
             }
+            ProvisionError::TooManyTargets { count, max } => Msg::TooManyTargets.format(
+                lang,
+                &[("count", &count.to_string()), ("max", &max.to_string())],
+            ),
+            ProvisionError::TargetHostInvalid => Msg::TargetHostInvalid.format(lang, &[]),
+            ProvisionError::TargetUnresolved { target } => {
+                Msg::TargetUnresolved.format(lang, &[("target", target)])
+            }
+            ProvisionError::TargetRefused {
+                target,
+                address,
+                network,
+                range,
+            } => Msg::TargetRefused.format(
+                lang,
+                &[
+                    ("target", target),
+                    ("address", &address.to_string()),
+                    ("network", network.text().get(lang)),
+                    ("range", range),
+                ],
+            ),
+            ProvisionError::TargetIsPanel { target, address } => Msg::TargetIsPanel.format(
+                lang,
+                &[("target", target), ("address", &address.to_string())],
+            ),
+            ProvisionError::TargetIsNode {
+                target,
+                address,
+                node,
+            } => Msg::TargetIsNode.format(
+                lang,
+                &[
+                    ("target", target),
+                    ("address", &address.to_string()),
+                    ("node", node),
+                ],
+            ),
+            ProvisionError::PortOutsidePlan { port, min, max } => Msg::PortOutsidePlan.format(
+                lang,
+                &[
+                    ("port", &port.to_string()),
+                    ("min", &min.to_string()),
+                    ("max", &max.to_string()),
+                ],
+            ),
+            ProvisionError::PortOutsideNode {
+                port,
+                node,
+                min,
+                max,
+            } => Msg::PortOutsideNode.format(
+                lang,
+                &[
+                    ("port", &port.to_string()),
+                    ("node", node),
+                    ("min", &min.to_string()),
+                    ("max", &max.to_string()),
+                ],
+            ),
+            ProvisionError::PortTaken { port, node } => {
+                Msg::PortTaken.format(lang, &[("port", &port.to_string()), ("node", node)])
+            }
+            ProvisionError::NoFreePort { min, max } => Msg::NoFreePort.format(
+                lang,
+                &[("min", &min.to_string()), ("max", &max.to_string())],
+            ),
             ProvisionError::Store { source } => {
                 Msg::StoreFailed.format(lang, &[("detail", &source.to_string())])
             }

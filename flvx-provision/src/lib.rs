@@ -4,6 +4,7 @@
 //! - [`plan`]: option values to a validated [`Plan`];
 //! - [`engine`]: create, suspend, unsuspend, renew, terminate, change package and password,
 //!   reset traffic, sync, and the customer's own forwards;
+//! - [`policy`]: where a customer's forward may send traffic and listen;
 //! - [`usage`] and [`views`]: traffic for a whole server in one call, and display models;
 //! - [`store`]: what a service remembers, behind a compare-and-swap trait, in memory or
 //!   (features `sqlite`, `postgres`) in a database;
@@ -16,6 +17,7 @@ pub mod engine;
 mod error;
 pub mod messages;
 pub mod plan;
+pub mod policy;
 pub mod refusals;
 pub mod schema;
 pub mod store;

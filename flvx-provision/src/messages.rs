@@ -103,6 +103,16 @@ catalogue! {
         en: "a letter followed by letters, digits, - or _, at most {max} characters",
         zh: "以字母开头，由字母、数字、- 或 _ 组成，最多 {max} 个字符"
     }
+    /// Allowed values: networks in CIDR form.
+    AllowedNetworks = "allowed_networks" {
+        en: "at most {max} networks in CIDR form separated by commas, such as 10.0.0.0/8,fd00::/8 (no host bits set), or empty for none",
+        zh: "最多 {max} 个以逗号分隔的 CIDR 网段，如 10.0.0.0/8,fd00::/8（不含主机位），或留空表示无"
+    }
+    /// Allowed values: a port range.
+    AllowedPortRange = "allowed_port_range" {
+        en: "a port range such as 20000-29999 within 1-65535, or empty for the node's range",
+        zh: "端口范围，如 20000-29999（1-65535 之内），或留空表示使用节点的范围"
+    }
     /// A WHMCS date could not be read.
     InvalidDate = "invalid_date" {
         en: "The service's {field} \"{value}\" is not a date like 2026-12-31.",
@@ -274,6 +284,70 @@ catalogue! {
     InvalidForward = "invalid_forward" {
         en: "The forward's {field} is invalid: {reason}",
         zh: "转发的{field}无效：{reason}"
+    }
+    /// Too many targets in one forward.
+    TooManyTargets = "too_many_targets" {
+        en: "A forward can have at most {max} targets; {count} were given. Remove some.",
+        zh: "一条转发最多可有 {max} 个目标，当前为 {count} 个。请删除一些。"
+    }
+    /// A target host is neither an address nor a valid host name.
+    TargetHostInvalid = "target_host_invalid" {
+        en: "A target's host must be an IPv4 address, an IPv6 address in brackets (such as [2001:db8::1]:443) or a host name of at most 253 letters, digits, hyphens and dots.",
+        zh: "目标主机必须是 IPv4 地址、带方括号的 IPv6 地址（如 [2001:db8::1]:443），或最多 253 个字符（字母、数字、连字符和点）的域名。"
+    }
+    /// A target host name does not resolve.
+    TargetUnresolved = "target_unresolved" {
+        en: "The target {target} could not be resolved to an address. Check the host name, or use an IP address.",
+        zh: "目标 {target} 无法解析为地址。请检查域名，或改用 IP 地址。"
+    }
+    /// A target is in a network forwards may not reach.
+    TargetRefused = "target_refused" {
+        en: "The target {target} points to {address}, which is in {network} ({range}); this service may not forward there. Use a public address.",
+        zh: "目标 {target} 指向 {address}，属于{network}（{range}），此服务不允许转发到该地址。请使用公网地址。"
+    }
+    /// A target is the panel itself.
+    TargetIsPanel = "target_is_panel" {
+        en: "The target {target} points to {address}, the FLVX panel's own address; this service may not forward there. Use another address.",
+        zh: "目标 {target} 指向 {address}，即 FLVX 面板自身的地址，此服务不允许转发到该地址。请使用其他地址。"
+    }
+    /// A target is a forwarding node.
+    TargetIsNode = "target_is_node" {
+        en: "The target {target} points to {address}, an address of the forwarding node {node}; this service may not forward there. Use another address.",
+        zh: "目标 {target} 指向 {address}，即转发节点 {node} 的地址，此服务不允许转发到该地址。请使用其他地址。"
+    }
+    /// Network kind: loopback.
+    NetLoopback = "net_loopback" { en: "the loopback network", zh: "本机回环网络" }
+    /// Network kind: unspecified addresses.
+    NetUnspecified = "net_unspecified" { en: "the unspecified (\"this host\") range", zh: "未指定地址段" }
+    /// Network kind: private networks.
+    NetPrivate = "net_private" { en: "a private network", zh: "内网" }
+    /// Network kind: link-local.
+    NetLinkLocal = "net_link_local" { en: "a link-local network (where cloud metadata services answer)", zh: "链路本地网络（云元数据服务所在）" }
+    /// Network kind: carrier-grade NAT.
+    NetCgnat = "net_cgnat" { en: "the carrier-grade NAT range", zh: "运营商级 NAT 地址段" }
+    /// Network kind: multicast.
+    NetMulticast = "net_multicast" { en: "a multicast range", zh: "组播地址段" }
+    /// Network kind: broadcast.
+    NetBroadcast = "net_broadcast" { en: "the broadcast address", zh: "广播地址" }
+    /// The entry port is outside the package's range.
+    PortOutsidePlan = "port_outside_plan" {
+        en: "Entry port {port} is outside the ports this package allows ({min}-{max}). Choose a port in that range, or leave it empty.",
+        zh: "入口端口 {port} 不在此套餐允许的范围内（{min}-{max}）。请选择该范围内的端口，或留空。"
+    }
+    /// The entry port is outside the node's range.
+    PortOutsideNode = "port_outside_node" {
+        en: "Entry port {port} is outside the ports node {node} allows ({min}-{max}). Choose a port in that range, or leave it empty.",
+        zh: "入口端口 {port} 不在节点 {node} 允许的范围内（{min}-{max}）。请选择该范围内的端口，或留空。"
+    }
+    /// The entry port is used by another forward.
+    PortTaken = "port_taken" {
+        en: "Entry port {port} is already used by another forward on node {node}. Choose another port, or leave it empty.",
+        zh: "入口端口 {port} 已被节点 {node} 上的其他转发占用。请选择其他端口，或留空。"
+    }
+    /// No port of the package's range is free.
+    NoFreePort = "no_free_port" {
+        en: "No entry port from {min} to {max} is free on this tunnel's nodes. Delete a forward, or ask the provider to widen the port range.",
+        zh: "此隧道节点上 {min} 到 {max} 之间没有空闲的入口端口。请删除一条转发，或请服务商扩大端口范围。"
     }
     /// Storing service data failed.
     StoreFailed = "store_failed" {

@@ -3,6 +3,8 @@
 
 use crate::error::ProvisionError;
 use crate::messages::Msg;
+use crate::policy::networks::{self, Network};
+use crate::policy::port;
 use crate::schema::{self, Field, OptionSpec, Rule};
 use flvx_api::ids::{SpeedLimitId, TunnelGroupId, TunnelId, UserGroupId};
 use flvx_api::models::QuotaLimits;
@@ -70,6 +72,10 @@ pub struct Plan {
     pub quota_limits: QuotaLimits,
     /// Whether customers may zero a forward's own counters (3.0, `forward/reset-flow`).
     pub forward_traffic_reset: bool,
+    /// Networks customers may forward to although the policy refuses them by default.
+    pub allowed_networks: Vec<Network>,
+    /// The seller's entry-port range; `None` leaves it to the nodes' ranges.
+    pub entry_ports: Option<(u16, u16)>,
 }
 
 impl Plan {
@@ -97,6 +103,9 @@ impl Plan {
                 monthly: get("monthly_quota")?.optional().map(quota),
             },
             forward_traffic_reset: get("forward_traffic_reset")?.text == "yes",
+            allowed_networks: networks::parse_list(&get("allowed_target_networks")?.text)
+                .unwrap_or_default(),
+            entry_ports: port::parse_range(&get("entry_port_range")?.text).flatten(),
         })
     }
 
@@ -239,6 +248,17 @@ pub(crate) fn check_value(spec: &OptionSpec, raw: &str) -> Result<Checked, Provi
                 Err(reject((Msg::AllowedPrefix, vec![("max", max.to_string())])))
             }
         }
+        Rule::NetworkList { max } => match networks::parse_list(&text) {
+            Some(list) if list.len() <= max => Ok(Checked::number(text, 0)),
+            _ => Err(reject((
+                Msg::AllowedNetworks,
+                vec![("max", max.to_string())],
+            ))),
+        },
+        Rule::PortRange => match port::parse_range(&text) {
+            Some(_) => Ok(Checked::number(text, 0)),
+            None => Err(reject((Msg::AllowedPortRange, vec![]))),
+        },
     }
 }
 
@@ -377,6 +397,40 @@ mod tests {
         i.configurable_options
             .insert("traffic_quota".into(), "0".into());
         assert!(Plan::parse(&i).is_err());
+    }
+
+    #[test]
+    fn target_networks_and_entry_ports_are_checked_and_parsed() {
+        let mut options = vec![""; 17];
+        options[0] = "1";
+        options[15] = " 10.20.0.0/16, fd00:1::/64 ";
+        options[16] = "20000-29999";
+        let plan = Plan::parse(&input(&options)).unwrap();
+        assert_eq!(plan.allowed_networks.len(), 2);
+        assert_eq!(plan.allowed_networks[0].to_string(), "10.20.0.0/16");
+        assert_eq!(plan.entry_ports, Some((20_000, 29_999)));
+        let plan = Plan::parse(&input(&["1"])).unwrap();
+        assert!(plan.allowed_networks.is_empty());
+        assert_eq!(plan.entry_ports, None);
+        for (pos, bad, label) in [
+            (15, "10.0.0.5/8", "Allowed target networks"),
+            (15, "10.0.0.0/8,intranet", "Allowed target networks"),
+            (16, "30000-20000", "Entry port range"),
+            (16, "0-100", "Entry port range"),
+            (16, "22", "Entry port range"),
+        ] {
+            let mut options = vec![""; 17];
+            options[0] = "1";
+            options[pos] = bad;
+            let text = Plan::parse(&input(&options)).unwrap_err().to_string();
+            assert!(text.contains(label) && text.contains(bad), "{text}");
+        }
+        let many = vec!["10.0.0.0/8"; 33].join(",");
+        let mut options = vec![""; 17];
+        options[0] = "1";
+        options[15] = &many;
+        let text = Plan::parse(&input(&options)).unwrap_err().to_string();
+        assert!(text.contains("at most 32 networks"), "{text}");
     }
 
     #[test]

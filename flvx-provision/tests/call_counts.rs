@@ -86,12 +86,13 @@ async fn call_counts(version: PanelVersion) {
     // tunnel/user/list (binding ids). No name check: the expiry sent is the fingerprint.
     c.measure(&w, "create (2 tunnels)", 2 + 2 + 1, w.engine.create(&svc))
         .await;
-    // add_forward: forward/list, forward/create, forward/list (as the customer).
+    // add_forward: forward/list (admin, every forward) and node/list for the forward
+    // policy, then forward/create and forward/list (as the customer).
     let a = c
         .measure(
             &w,
             "add_forward (customer; its login not counted)",
-            3,
+            4,
             w.engine.add_forward(&svc, &req(w.t1, "a")),
         )
         .await
@@ -99,7 +100,7 @@ async fn call_counts(version: PanelVersion) {
     c.measure(
         &w,
         "add_forward (second)",
-        3,
+        4,
         w.engine.add_forward(&svc, &req(w.t2, "b")),
     )
     .await;
@@ -107,7 +108,7 @@ async fn call_counts(version: PanelVersion) {
         .measure(
             &w,
             "add_forward (third)",
-            3,
+            4,
             w.engine.add_forward(&svc, &req(w.t1, "x")),
         )
         .await
@@ -118,6 +119,25 @@ async fn call_counts(version: PanelVersion) {
         .await;
     c.measure(&w, "delete_forward", 1, w.engine.delete_forward(&svc, x))
         .await;
+    // With an entry port, the tunnel's entry nodes too: tunnel/list.
+    let mut ported = req(w.t2, "p");
+    ported.port = Some(20_500);
+    let p = c
+        .measure(
+            &w,
+            "add_forward (with a port)",
+            5,
+            w.engine.add_forward(&svc, &ported),
+        )
+        .await
+        .id;
+    c.measure(
+        &w,
+        "delete_forward (with a port)",
+        1,
+        w.engine.delete_forward(&svc, p),
+    )
+    .await;
     c.measure(&w, "forwards", 1, w.engine.forwards(&svc)).await;
     c.measure(
         &w,
@@ -349,7 +369,7 @@ async fn call_counts(version: PanelVersion) {
     c.measure(
         &w,
         "add_forward",
-        3,
+        4,
         w.engine.add_forward(&svc, &req(w.t2, "b")),
     )
     .await;

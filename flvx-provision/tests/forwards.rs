@@ -43,7 +43,19 @@ async fn add_forward_creates_a_customer_owned_forward(version: PanelVersion) {
     let row = w.forward(forward.id).expect("row");
     assert_eq!(row["userId"], uid);
     assert_eq!(row["status"], 1);
-    for e in w.calls() {
+    // The policy's reads (every forward, the nodes, the tunnels' entry nodes) are the
+    // admin's; the create and the new id's lookup are the customer's own.
+    let calls = w.calls();
+    let (reads, writes) = calls.split_at(3);
+    for e in reads {
+        assert!(
+            matches!(&e.identity, Identity::User { admin: true, .. }),
+            "{} sent as {:?}",
+            e.path,
+            e.identity
+        );
+    }
+    for e in writes {
         assert!(
             matches!(&e.identity, Identity::User { name, admin: false, .. } if name == USERNAME),
             "{} sent as {:?}",
@@ -51,6 +63,16 @@ async fn add_forward_creates_a_customer_owned_forward(version: PanelVersion) {
             e.identity
         );
     }
+    assert_eq!(
+        w.call_paths(),
+        [
+            endpoints::FORWARD_LIST.path,
+            endpoints::NODE_LIST.path,
+            endpoints::TUNNEL_LIST.path,
+            endpoints::FORWARD_CREATE.path,
+            endpoints::FORWARD_LIST.path,
+        ]
+    );
 }
 
 #[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]

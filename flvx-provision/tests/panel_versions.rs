@@ -171,7 +171,11 @@ async fn reset_traffic_also_resets_sold_quota_windows_on_3_0() {
 #[tokio::test]
 async fn a_refused_target_is_explained_in_both_languages_on_3_0(version: PanelVersion) {
     let w = World::new(version).await;
-    let svc = service(&Opts::standard(&w));
+    // The seller allows the network, so the engine's own policy lets it through and the
+    // panel decides.
+    let mut opts = Opts::standard(&w);
+    opts.allowed_networks = "10.0.0.0/8".into();
+    let svc = service(&opts);
     w.engine.create(&svc).await.expect("create");
     let request = ForwardRequest {
         tunnel: w.t1,
@@ -181,7 +185,7 @@ async fn a_refused_target_is_explained_in_both_languages_on_3_0(version: PanelVe
     };
     let result = w.engine.add_forward(&svc, &request).await;
     if version < PanelVersion::V3_0 {
-        // 2.1 does not check targets (the billing layer's own policy is another issue).
+        // 2.1 does not check targets.
         result.expect("2.1 accepts it");
         return;
     }

@@ -246,9 +246,26 @@ fn constants() -> Vec<ConstantIr> {
             flvx_api::PanelVersion::V3_0.label(),
             "The FLVX 3.0 line (its tokens carry an iat_ms claim).",
         ),
+        number(
+            "MAX_TARGETS",
+            flvx_provision::policy::target::MAX_TARGETS as i128,
+            "A forward has at most this many targets (the forward policy).",
+        ),
+        number(
+            "MAX_HOST_CHARS",
+            flvx_provision::policy::target::MAX_HOST_CHARS as i128,
+            "A target host name is at most this long.",
+        ),
+        ConstantIr {
+            name: "REFUSED_NETWORKS".to_owned(),
+            literal: pairs_literal(flvx_provision::policy::networks::REFUSED),
+            doc: crate::escape::php_comment(
+                "Networks forwards may not target by default: (CIDR, message key of its kind).",
+            ),
+        },
         ConstantIr {
             name: "REFUSALS".to_owned(),
-            literal: refusals_literal(),
+            literal: pairs_literal(flvx_provision::refusals::REFUSALS),
             doc: crate::escape::php_comment(
                 "Panel refusals the catalogue explains: (part of the panel's message, message key).",
             ),
@@ -256,9 +273,9 @@ fn constants() -> Vec<ConstantIr> {
     ]
 }
 
-/// `array(array('<panel text>', '<message key>'), ...)`, in the table's order.
-fn refusals_literal() -> String {
-    let pairs: Vec<String> = flvx_provision::refusals::REFUSALS
+/// `array(array('<text>', '<message key>'), ...)`, in the table's order.
+fn pairs_literal(table: &[(&str, Msg)]) -> String {
+    let pairs: Vec<String> = table
         .iter()
         .map(|(text, msg)| {
             format!(

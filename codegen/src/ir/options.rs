@@ -26,7 +26,7 @@ pub struct OptionIr {
     /// Default value.
     pub default: String,
     /// Rule name: `integer`, `integer_or_unlimited`, `id_list`, `optional_id`, `one_of`,
-    /// `reset_schedule` or `prefix`.
+    /// `reset_schedule`, `prefix`, `network_list` or `port_range`.
     pub rule: &'static str,
     /// Rule bound (0 when unused).
     pub min: u64,
@@ -123,6 +123,8 @@ fn rule(rule: Rule) -> (&'static str, u64, u64) {
         Rule::OneOf => ("one_of", 0, 0),
         Rule::ResetSchedule => ("reset_schedule", 1, 31),
         Rule::Prefix { max } => ("prefix", 1, max as u64),
+        Rule::NetworkList { max } => ("network_list", 0, max as u64),
+        Rule::PortRange => ("port_range", 1, 65_535),
     }
 }
 

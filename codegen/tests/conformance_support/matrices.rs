@@ -559,7 +559,7 @@ fn every_function() -> Vec<Step> {
 
 fn bad_cases() -> Vec<Bad> {
     let mut cases = Vec::new();
-    let options: [(&str, &str, &str); 12] = [
+    let options: [(&str, &str, &str); 14] = [
         ("empty tunnels (missing tunnel)", "tunnels", ""),
         ("negative tunnel id", "tunnels", "3,-1"),
         ("negative quota", "traffic_quota", "-5"),
@@ -572,6 +572,16 @@ fn bad_cases() -> Vec<Bad> {
         ("bad prefix", "username_prefix", "1bad"),
         ("unknown terminate action", "terminate_action", "purge"),
         ("non-numeric user group", "user_group", "admins"),
+        (
+            "allowed network with host bits",
+            "allowed_target_networks",
+            "10.0.0.5/8",
+        ),
+        (
+            "reversed entry port range",
+            "entry_port_range",
+            "30000-20000",
+        ),
     ];
     for step in every_function() {
         let function = step.action.clone().unwrap_or_default();
@@ -651,6 +661,8 @@ fn bad_cases() -> Vec<Bad> {
         }
     };
     let long = "x".repeat(101);
+    let long_host = format!("{}.example:80", "a".repeat(5_000));
+    let many = ["198.51.100.7:80"; 11].join(",");
     type Form<'a> = (&'a str, Vec<(&'a str, &'a str)>, &'static str);
     let forms: Vec<Form> = vec![
         ("port 0", vec![("port", "0")], "invalid_forward"),
@@ -682,6 +694,96 @@ fn bad_cases() -> Vec<Bad> {
             "tunnel_not_in_plan",
         ),
         (
+            "loopback target",
+            vec![("target", "127.0.0.2:80")],
+            "target_refused",
+        ),
+        (
+            "IPv6 loopback target",
+            vec![("target", "[::1]:80")],
+            "target_refused",
+        ),
+        (
+            "unspecified target",
+            vec![("target", "0.0.0.0:80")],
+            "target_refused",
+        ),
+        (
+            "private target",
+            vec![("target", "10.0.0.5:80")],
+            "target_refused",
+        ),
+        (
+            "private target among public ones",
+            vec![("target", "198.51.100.7:80,192.168.1.1:80")],
+            "target_refused",
+        ),
+        (
+            "cloud metadata target",
+            vec![("target", "169.254.169.254:80")],
+            "target_refused",
+        ),
+        (
+            "CGNAT target",
+            vec![("target", "100.64.0.1:80")],
+            "target_refused",
+        ),
+        (
+            "IPv4-mapped private target",
+            vec![("target", "[::ffff:10.0.0.1]:80")],
+            "target_refused",
+        ),
+        (
+            "unique-local target",
+            vec![("target", "[fd00::1]:80")],
+            "target_refused",
+        ),
+        (
+            "multicast target",
+            vec![("target", "224.0.0.1:80")],
+            "target_refused",
+        ),
+        (
+            "name resolving to a private address",
+            vec![("target", "db.internal:80")],
+            "target_refused",
+        ),
+        (
+            "the panel's own address",
+            vec![("target", "127.0.0.1:80")],
+            "target_is_panel",
+        ),
+        (
+            "localhost",
+            vec![("target", "localhost:80")],
+            "target_is_panel",
+        ),
+        (
+            "unresolvable target",
+            vec![("target", "svc.invalid:80")],
+            "target_unresolved",
+        ),
+        (
+            "5000-character host",
+            vec![("target", long_host.as_str())],
+            "target_host_invalid",
+        ),
+        (
+            "unbracketed IPv6 target",
+            vec![("target", "::1:80")],
+            "target_host_invalid",
+        ),
+        (
+            "numeric shorthand target",
+            vec![("target", "127.1:80")],
+            "target_host_invalid",
+        ),
+        (
+            "11 targets",
+            vec![("target", many.as_str())],
+            "too_many_targets",
+        ),
+        (
             "tunnel outside the plan",
             vec![("tunnel_id", "t3")],
             "tunnel_not_in_plan",
@@ -693,6 +795,15 @@ fn bad_cases() -> Vec<Bad> {
             form(&pairs),
             expect,
         ));
+    }
+    for (port, range) in [("22", "20000-29999"), ("30000", "20000-29999")] {
+        let mut case = bad(
+            &format!("AddForward on port {port} outside the product's range {range}"),
+            form(&[("port", port)]),
+            "port_outside_plan",
+        );
+        case.options = vec![("entry_port_range", range.to_owned())];
+        cases.push(case);
     }
     for f in ["PauseForward", "ResumeForward", "DeleteForward"] {
         for raw in ["#abc", "#-1", "#", "#0", "#1e3", "#99999999999999999999"] {

@@ -10,6 +10,7 @@ use flvx_api::{Credentials, FlvxApi, FlvxClient};
 use flvx_provision::dates::Date;
 use flvx_provision::engine::ForwardRequest;
 use flvx_provision::messages::{Lang, Msg};
+use flvx_provision::policy::OfflineResolver;
 use flvx_provision::views::ServiceView;
 use flvx_provision::{
     Engine, MemoryStore, Plan, PlanInput, ProvisionError, Service, ServiceRecord,
@@ -53,7 +54,8 @@ impl RustSide {
     /// An engine on the panel at `url`, logging in as `user`, with this request timeout.
     pub fn new(url: &str, user: &str, password: &str, timeout: Duration) -> RustSide {
         let store = Arc::new(MemoryStore::new());
-        let engine = Engine::new(client(url, user, password, timeout), store.clone());
+        let engine = Engine::new(client(url, user, password, timeout), store.clone())
+            .with_resolver(Arc::new(OfflineResolver));
         RustSide {
             credentials: (user.to_owned(), password.to_owned()),
             timeout,
@@ -86,7 +88,8 @@ impl RustSide {
                 down_engine = Engine::new(
                     client(&url, user, password, self.timeout),
                     self.store.clone(),
-                );
+                )
+                .with_resolver(Arc::new(OfflineResolver));
                 &down_engine
             }
             None => &self.engine,

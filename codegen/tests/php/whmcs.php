@@ -53,6 +53,33 @@ if (isset($request['timeout_ms']) && is_int($request['timeout_ms'])) {
     define('FLVX_TIMEOUT_MS', $request['timeout_ms']);
 }
 
+/**
+ * The module's resolver hook (FlvxForwardPolicy): answers like the Rust engine's
+ * `policy::OfflineResolver`, so that tests never touch the network. `localhost` and
+ * `*.localhost` are 127.0.0.1 and ::1, `*.invalid` does not resolve, `*.internal` is
+ * 10.0.0.9, every other name is 192.0.2.1.
+ *
+ * @return string[]|false
+ */
+function flvx_test_resolve(string $host)
+{
+    $name = strtolower(rtrim($host, '.'));
+    $under = function (string $zone) use ($name): bool {
+        return $name === $zone || substr($name, -strlen($zone) - 1) === '.' . $zone;
+    };
+    if ($under('invalid')) {
+        return false;
+    }
+    if ($under('localhost')) {
+        return array('127.0.0.1', '::1');
+    }
+    if ($under('internal')) {
+        return array('10.0.0.9');
+    }
+    return array('192.0.2.1');
+}
+define('FLVX_RESOLVER', 'flvx_test_resolve');
+
 /** A WHMCS service model (the `model` parameter): the tblhosting row and serviceProperties. */
 final class FlvxTestServiceModel
 {

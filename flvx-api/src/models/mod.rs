@@ -5,6 +5,7 @@ mod binding;
 mod forward;
 mod group;
 mod login;
+mod node;
 mod package;
 mod speed_limit;
 mod tunnel;
@@ -14,9 +15,10 @@ pub use binding::{Binding, BindingAssign, BindingUpdate};
 pub use forward::{BatchFailure, BatchResult, Forward, ForwardPatch, NewForward};
 pub use group::{TunnelGroup, UserGroup};
 pub use login::LoginData;
+pub use node::Node;
 pub use package::Package;
 pub use speed_limit::SpeedLimit;
-pub use tunnel::{Tunnel, TunnelKind};
+pub use tunnel::{Tunnel, TunnelKind, TunnelNode};
 pub use user::{
     NewUser, QuotaLimits, QuotaScope, QuotaUsage, ResetTarget, User, UserUpdate, Warnings,
 };

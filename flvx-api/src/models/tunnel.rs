@@ -1,4 +1,4 @@
-use crate::ids::TunnelId;
+use crate::ids::{NodeId, TunnelId};
 use crate::units::{EpochMs, Status};
 use serde::{Deserialize, Deserializer};
 
@@ -32,6 +32,9 @@ pub struct Tunnel {
     /// Sort order.
     #[serde(default)]
     pub inx: Option<i64>,
+    /// The entry nodes (a forward listens on its port on each of them).
+    #[serde(default, deserialize_with = "entry_nodes")]
+    pub in_node_id: Vec<TunnelNode>,
     /// Creation time.
     #[serde(default)]
     pub created_time: Option<EpochMs>,
@@ -48,6 +51,43 @@ impl Tunnel {
             .filter(|s| !s.is_empty())
             .collect()
     }
+}
+
+/// One entry node of a tunnel (`inNodeId` item).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct TunnelNode {
+    /// The node.
+    pub node_id: NodeId,
+}
+
+impl Tunnel {
+    /// The ids of the tunnel's entry nodes.
+    pub fn entry_nodes(&self) -> Vec<NodeId> {
+        self.in_node_id.iter().map(|n| n.node_id).collect()
+    }
+}
+
+/// `inNodeId` is a list of `{nodeId, …}` (older panels sent a bare id); anything else
+/// (null, an unknown shape) is no known entry node.
+fn entry_nodes<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<TunnelNode>, D::Error> {
+    use serde_json::Value;
+    Ok(match Option::<Value>::deserialize(d)? {
+        Some(Value::Array(items)) => items
+            .into_iter()
+            .filter_map(|item| serde_json::from_value(item).ok())
+            .collect(),
+        Some(Value::Number(n)) => n
+            .as_i64()
+            .map(|id| {
+                vec![TunnelNode {
+                    node_id: NodeId(id),
+                }]
+            })
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    })
 }
 
 fn one() -> i64 {
@@ -82,5 +122,24 @@ impl<'de> Deserialize<'de> for TunnelKind {
             2 => TunnelKind::TunnelForward,
             n => TunnelKind::Other(n),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entry_nodes_decode_from_a_list_a_bare_id_or_null() {
+        let tunnel = |raw: &str| -> Tunnel {
+            serde_json::from_str(&format!(
+                r#"{{"id":1,"name":"t","status":1,"inNodeId":{raw}}}"#
+            ))
+            .unwrap()
+        };
+        let listed = tunnel(r#"[{"nodeId":3,"chainType":1,"inx":0},{"nodeId":4}]"#);
+        assert_eq!(listed.entry_nodes(), vec![NodeId(3), NodeId(4)]);
+        assert_eq!(tunnel("7").entry_nodes(), vec![NodeId(7)]);
+        assert!(tunnel("null").entry_nodes().is_empty());
     }
 }

@@ -28,7 +28,7 @@ impl State {
         if let Some(f) = self.forwards.get_mut(&forward_id) {
             f.service_binding_id = binding;
             // UpdateService restarts the service; 3.0 follows it with PauseService.
-            f.node_running = !keep_paused || f.status == 1;
+            f.node_running = (!keep_paused || f.status == 1) && !f.port_clash;
         }
         Ok(Vec::new())
     }

@@ -104,6 +104,10 @@ pub(crate) struct Forward {
     /// Whether the service runs on the node. Differs from `status` after a re-push of a
     /// paused forward (panel behaviour §4.7).
     pub(crate) node_running: bool,
+    /// The node never started the service: its entry port was already used by another
+    /// forward when it was created (2.1 does not check; seen on a real node agent). The
+    /// node has no such service, so pausing or resuming it fails.
+    pub(crate) port_clash: bool,
     /// The 3.0 columns; all zero or `None` on 2.1.
     pub(crate) extras: ForwardExtras,
 }
@@ -305,6 +309,17 @@ impl State {
         (min..=max)
             .find(|p| !self.forwards.values().any(|f| f.port == *p))
             .unwrap_or(min)
+    }
+
+    /// The node's error for a pause or resume of a forward whose service it never
+    /// started (see [`Forward::port_clash`]); an offline node fails for that first.
+    pub(crate) fn missing_service(&self, forward_id: i64) -> Option<String> {
+        if !self.nodes_online {
+            return None;
+        }
+        let f = self.forwards.get(&forward_id).filter(|f| f.port_clash)?;
+        let service = format!("{}_{}_{}_tcp", f.id, f.user_id, f.service_binding_id);
+        Some(format!("service {service} not found"))
     }
 
     /// Marks a `captcha/verify` id as usable for one login within five minutes.

@@ -1,13 +1,19 @@
 //! The customer's own forwards. Forwards belong to their creator (panel behaviour §5.19), so
 //! these calls act as the customer, with the customer's token cached by the engine. The
-//! 2.1 panel never enforces max forwards (§3.1); this does, also against concurrent adds.
+//! 2.1 panel never enforces max forwards (§3.1); this does, also against concurrent adds,
+//! and the forward policy ([`crate::policy`]).
 
 use super::{Engine, Service};
 use crate::error::{PanelContext, ProvisionError};
 use crate::messages::Msg;
+use crate::plan::Plan;
+use crate::policy;
+use crate::policy::port::EntryNodes;
+use crate::policy::target::{OwnAddresses, Target, check_address, parse_targets};
 use flvx_api::FlvxApi;
 use flvx_api::ids::{ForwardId, TunnelId};
-use flvx_api::models::{Forward, NewForward};
+use flvx_api::models::{Forward, NewForward, Node};
+use std::net::IpAddr;
 
 const ACTION: Msg = Msg::ActionForwards;
 
@@ -32,17 +38,22 @@ impl Engine {
         customer.list_forwards().await.during(ACTION)
     }
 
-    /// Adds a forward after checking the tunnel and the forward limit. Calls (as the
-    /// customer): `forward/list`, `forward/create`, `forward/list` (the new id, and the
-    /// limit checked again), and `forward/delete` when a concurrent request filled the
-    /// last place first.
+    /// Adds a forward after checking the input, the tunnel, the forward limit and the
+    /// forward policy ([`crate::policy`]): targets are resolved and checked before any
+    /// call, then against the nodes' own addresses; an asked-for entry port must lie in the
+    /// plan's range, the entry nodes' ranges and be free on them, and with a plan range and
+    /// no port the lowest free one is chosen. Calls: `forward/list` (admin: every forward,
+    /// for the count and the ports in use), `node/list`, `tunnel/list` only with a port or
+    /// a plan range (the tunnel's entry nodes), then as the customer `forward/create`,
+    /// `forward/list` (the new id, and the limit checked again), and `forward/delete` when
+    /// a concurrent request filled the last place first.
     pub async fn add_forward(
         &self,
         service: &Service,
         request: &ForwardRequest,
     ) -> Result<Forward, ProvisionError> {
-        check_request(request)?;
-        let (record, _) = self.provisioned(service.id).await?;
+        let targets = check_request(request, &service.plan)?;
+        let (record, user) = self.provisioned(service.id).await?;
         if record.suspended {
             return Err(ProvisionError::ServiceSuspended);
         }
@@ -51,17 +62,33 @@ impl Engine {
                 tunnel: request.tunnel,
             });
         }
-        let customer = self.customer(service, &service.username());
-        let count = customer.list_forwards().await.during(ACTION)?.len();
+        let mut own = OwnAddresses {
+            panel: self.panel_addresses().await,
+            nodes: Vec::new(),
+        };
+        let resolved = self.check_targets(&service.plan, &targets, &own).await?;
+        let forwards = self.api.list_forwards().await.during(ACTION)?;
+        let count = forwards.iter().filter(|f| f.user_id == Some(user)).count();
         let max = service.plan.max_forwards;
         if count as i64 >= max {
             return Err(ProvisionError::ForwardLimit { count, max });
         }
+        let nodes = self.api.list_nodes().await.during(ACTION)?;
+        own.nodes = self.node_addresses(&nodes).await;
+        for (target, addresses) in &resolved {
+            for address in addresses {
+                check_address(target, *address, &service.plan.allowed_networks, &own)?;
+            }
+        }
+        let port = self
+            .entry_port(&service.plan, request, &nodes, &forwards)
+            .await?;
+        let customer = self.customer(service, &service.username());
         let new = NewForward {
             tunnel_id: request.tunnel,
             name: request.name.trim().to_owned(),
             remote_addr: request.target.trim().to_owned(),
-            in_port: request.port,
+            in_port: port,
             strategy: None,
         };
         customer.create_forward(&new).await.during(ACTION)?;
@@ -93,6 +120,72 @@ impl Engine {
                 source: e,
             }),
             _ => Err(ProvisionError::ForwardLimit { count: older, max }),
+        }
+    }
+
+    /// Resolves every target and checks each address against the panel's own, the plan's
+    /// allowed networks and the refused ones; no panel call.
+    async fn check_targets(
+        &self,
+        plan: &Plan,
+        targets: &[Target],
+        own: &OwnAddresses,
+    ) -> Result<Vec<(String, Vec<IpAddr>)>, ProvisionError> {
+        let mut resolved = Vec::new();
+        for target in targets {
+            let addresses = policy::addresses(self.resolver.as_ref(), &target.host)
+                .await
+                .ok_or_else(|| ProvisionError::TargetUnresolved {
+                    target: target.text.clone(),
+                })?;
+            for address in &addresses {
+                check_address(&target.text, *address, &plan.allowed_networks, own)?;
+            }
+            resolved.push((target.text.clone(), addresses));
+        }
+        Ok(resolved)
+    }
+
+    /// The addresses of the panel's URL host (none when the handle has no URL).
+    async fn panel_addresses(&self) -> Vec<IpAddr> {
+        match self.api.base_url().and_then(policy::url_host) {
+            Some(host) => policy::addresses_of(self.resolver.as_ref(), host).await,
+            None => Vec::new(),
+        }
+    }
+
+    /// Every node address (names resolved), with the node's name.
+    async fn node_addresses(&self, nodes: &[Node]) -> Vec<(IpAddr, String)> {
+        let mut out = Vec::new();
+        for node in nodes {
+            for text in node.addresses() {
+                for ip in policy::addresses_of(self.resolver.as_ref(), text).await {
+                    out.push((ip, node.name.clone()));
+                }
+            }
+        }
+        out
+    }
+
+    /// The entry port to send: the one asked for, checked against the tunnel's entry nodes;
+    /// with none asked for and a plan range, the lowest free port of it; else the panel's
+    /// choice. Reads `tunnel/list` only when a port or a range is involved.
+    async fn entry_port(
+        &self,
+        plan: &Plan,
+        request: &ForwardRequest,
+        nodes: &[Node],
+        forwards: &[Forward],
+    ) -> Result<Option<u16>, ProvisionError> {
+        if request.port.is_none() && plan.entry_ports.is_none() {
+            return Ok(None);
+        }
+        let tunnels = self.api.list_tunnels().await.during(ACTION)?;
+        let entry = EntryNodes::of(request.tunnel, nodes, &tunnels, forwards);
+        match (request.port, plan.entry_ports) {
+            (Some(port), _) => entry.check(port).map(|()| Some(port)),
+            (None, Some(range)) => entry.pick(range).map(Some),
+            (None, None) => Ok(None),
         }
     }
 
@@ -204,7 +297,9 @@ fn not_found(e: flvx_api::Error, forward: ForwardId) -> ProvisionError {
     }
 }
 
-fn check_request(request: &ForwardRequest) -> Result<(), ProvisionError> {
+/// The checks that need no call: the name, the targets' form and count (the policy's
+/// limits), the port, and the plan's entry-port range.
+fn check_request(request: &ForwardRequest, plan: &Plan) -> Result<Vec<Target>, ProvisionError> {
     let invalid = |field: &'static str, reason: &str| ProvisionError::InvalidForward {
         field,
         reason: reason.to_owned(),
@@ -213,24 +308,32 @@ fn check_request(request: &ForwardRequest) -> Result<(), ProvisionError> {
     if name.is_empty() || name.chars().count() > 100 {
         return Err(invalid("name", "1 to 100 characters"));
     }
-    for target in request.target.split(',') {
-        let Some((host, port)) = target.trim().rsplit_once(':') else {
-            return Err(invalid("target", "host:port, such as 198.51.100.7:443"));
-        };
-        let port_ok = port.parse::<u16>().is_ok_and(|p| p > 0);
-        if host.is_empty() || !port_ok || host.contains(char::is_whitespace) {
-            return Err(invalid("target", "host:port, such as 198.51.100.7:443"));
-        }
-    }
+    let targets = parse_targets(&request.target)?;
     if request.port == Some(0) {
         return Err(invalid("port", "1 to 65535, or empty for any"));
     }
-    Ok(())
+    if let (Some(port), Some((min, max))) = (request.port, plan.entry_ports)
+        && !(min..=max).contains(&port)
+    {
+        return Err(ProvisionError::PortOutsidePlan { port, min, max });
+    }
+    Ok(targets)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn plan(entry_ports: &str) -> Plan {
+        let mut options = vec![String::new(); 17];
+        options[0] = "1".into();
+        options[16] = entry_ports.into();
+        Plan::parse(&crate::PlanInput {
+            product_options: options,
+            configurable_options: Default::default(),
+        })
+        .unwrap()
+    }
 
     fn request(target: &str) -> ForwardRequest {
         ForwardRequest {
@@ -243,10 +346,36 @@ mod tests {
 
     #[test]
     fn targets_must_be_host_and_port() {
-        assert!(check_request(&request("198.51.100.7:443")).is_ok());
-        assert!(check_request(&request("a.example:80,b.example:81")).is_ok());
+        let plan = plan("");
+        assert!(check_request(&request("198.51.100.7:443"), &plan).is_ok());
+        assert!(check_request(&request("a.example:80,b.example:81"), &plan).is_ok());
         for bad in ["198.51.100.7", ":80", "h:0", "h:99999", "h :80", ""] {
-            assert!(check_request(&request(bad)).is_err(), "{bad}");
+            assert!(check_request(&request(bad), &plan).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn an_asked_for_port_must_lie_in_the_plan_range() {
+        let ranged = plan("20000-29999");
+        let mut req = request("198.51.100.7:443");
+        req.port = Some(22);
+        assert!(check_request(&req, &plan("")).is_ok(), "the nodes decide");
+        let err = check_request(&req, &ranged).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ProvisionError::PortOutsidePlan {
+                    port: 22,
+                    min: 20_000,
+                    max: 29_999
+                }
+            ),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("20000-29999"), "{err}");
+        req.port = Some(20_000);
+        assert!(check_request(&req, &ranged).is_ok());
+        req.port = None;
+        assert!(check_request(&req, &ranged).is_ok(), "the engine picks one");
     }
 }

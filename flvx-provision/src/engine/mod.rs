@@ -27,6 +27,7 @@ use crate::dates::{Date, days_ms};
 use crate::error::{PanelContext, ProvisionError};
 use crate::messages::Msg;
 use crate::plan::{Plan, TrafficReset};
+use crate::policy::{Resolver, SystemResolver};
 use crate::store::{ServiceId, ServiceRecord, ServiceStore, Versioned};
 use flvx_api::ids::{ForwardId, TunnelId, UserId};
 use flvx_api::models::{BindingAssign, Forward, User, UserUpdate};
@@ -97,16 +98,26 @@ pub struct Engine {
     api: Arc<dyn FlvxApi>,
     store: Arc<dyn ServiceStore>,
     customers: Mutex<HashMap<String, Arc<dyn FlvxApi>>>,
+    resolver: Arc<dyn Resolver>,
 }
 
 impl Engine {
-    /// An engine on an admin panel handle and a store.
+    /// An engine on an admin panel handle and a store; forward targets are resolved
+    /// with the system resolver.
     pub fn new(api: Arc<dyn FlvxApi>, store: Arc<dyn ServiceStore>) -> Self {
         Engine {
             api,
             store,
             customers: Mutex::new(HashMap::new()),
+            resolver: Arc::new(SystemResolver),
         }
+    }
+
+    /// The same engine resolving forward targets (and the panel's and nodes' host names)
+    /// with `resolver`, for example [`crate::policy::OfflineResolver`] in tests.
+    pub fn with_resolver(mut self, resolver: Arc<dyn Resolver>) -> Self {
+        self.resolver = resolver;
+        self
     }
 
     /// The admin panel handle.

@@ -74,6 +74,13 @@ pub enum Rule {
         /// Longest allowed.
         max: usize,
     },
+    /// Empty, or at most `max` comma-separated networks in CIDR form (no host bits set).
+    NetworkList {
+        /// Most networks allowed.
+        max: usize,
+    },
+    /// Empty, or a port range `min-max` within 1-65535.
+    PortRange,
 }
 
 /// Panel data a drop-down is filled from (WHMCS loader functions).
@@ -148,6 +155,8 @@ mod tests {
                 "daily_quota",
                 "monthly_quota",
                 "forward_traffic_reset",
+                "allowed_target_networks",
+                "entry_port_range",
             ]
         );
         assert!(OPTIONS.len() <= MAX_OPTIONS);

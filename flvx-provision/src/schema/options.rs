@@ -308,4 +308,38 @@ pub const OPTIONS: &[OptionSpec] = &[
         size: 0,
         simple: false,
     },
+    OptionSpec {
+        key: "allowed_target_networks",
+        label: Text {
+            en: "Allowed target networks",
+            zh: "允许的目标网段",
+        },
+        description: Text {
+            en: "Networks customers may forward to although they are refused by default (loopback, private, link-local, CGNAT, multicast), as CIDRs such as 10.20.0.0/16,fd00:1::/64; empty = none. The panel's and the nodes' own addresses stay refused, and FLVX 3.0 itself refuses customers' loopback and private targets unless its allow_local_remote_addr setting is on",
+            zh: "默认拒绝（回环、内网、链路本地、运营商级 NAT、组播）但仍允许客户转发到的网段，CIDR 格式，如 10.20.0.0/16,fd00:1::/64；留空表示无。面板和节点自身的地址始终拒绝；FLVX 3.0 面板本身也会拒绝客户的回环和内网目标，除非开启其 allow_local_remote_addr 设置",
+        },
+        field: Field::Text,
+        default: "",
+        rule: Rule::NetworkList { max: 32 },
+        loader: None,
+        size: 40,
+        simple: false,
+    },
+    OptionSpec {
+        key: "entry_port_range",
+        label: Text {
+            en: "Entry port range",
+            zh: "入口端口范围",
+        },
+        description: Text {
+            en: "Entry ports customers' forwards may listen on, such as 20000-29999 (each node's own range applies too); empty = the node's range. With a range set, a forward without a port gets the lowest free port of it",
+            zh: "客户转发可监听的入口端口，如 20000-29999（同时受各节点自身范围限制）；留空表示使用节点的范围。设置后，未指定端口的转发将使用该范围内最小的空闲端口",
+        },
+        field: Field::Text,
+        default: "",
+        rule: Rule::PortRange,
+        loader: None,
+        size: 15,
+        simple: false,
+    },
 ];

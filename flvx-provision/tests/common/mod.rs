@@ -17,6 +17,7 @@ use flvx_api::units::{EpochMs, Mbps};
 use flvx_api::{Credentials, FlvxApi, FlvxClient, PanelVersion};
 use flvx_provision::dates::Date;
 use flvx_provision::engine::ForwardRequest;
+use flvx_provision::policy::OfflineResolver;
 use flvx_provision::{Engine, Plan, PlanInput, Service, ServiceRecord, ServiceStore};
 use serde_json::Value;
 use std::sync::Arc;
@@ -75,7 +76,7 @@ impl World {
         ));
         let store = Arc::new(ObservedStore::new(db.open().await));
         let api: Arc<dyn FlvxApi> = admin.clone();
-        let engine = Engine::new(api, store.clone());
+        let engine = Engine::new(api, store.clone()).with_resolver(Arc::new(OfflineResolver));
         World {
             version,
             panel,
@@ -344,6 +345,10 @@ pub struct Opts {
     pub daily_quota: String,
     pub monthly_quota: String,
     pub forward_reset: String,
+    /// The forward policy's options: allowed target networks and the entry-port range
+    /// (empty: none).
+    pub allowed_networks: String,
+    pub entry_ports: String,
 }
 
 impl Opts {
@@ -364,6 +369,8 @@ impl Opts {
             daily_quota: String::new(),
             monthly_quota: String::new(),
             forward_reset: "no".into(),
+            allowed_networks: String::new(),
+            entry_ports: String::new(),
         }
     }
 
@@ -385,6 +392,8 @@ impl Opts {
             &self.daily_quota,
             &self.monthly_quota,
             &self.forward_reset,
+            &self.allowed_networks,
+            &self.entry_ports,
         ]
         .iter()
         .map(|s| s.to_string())

@@ -226,6 +226,17 @@ final class FlvxOptions
                     return $text;
                 }
                 throw self::reject($option, $raw, 'allowed_prefix', array('max' => (string) $option['max']));
+            case 'network_list':
+                $networks = FlvxForwardPolicy::parseNetworkList($text);
+                if ($networks !== null && count($networks) <= $option['max']) {
+                    return $text;
+                }
+                throw self::reject($option, $raw, 'allowed_networks', array('max' => (string) $option['max']));
+            case 'port_range':
+                if (FlvxForwardPolicy::parsePortRange($text) !== false) {
+                    return $text;
+                }
+                throw self::reject($option, $raw, 'allowed_port_range', array());
         }
         throw self::reject($option, $raw, 'allowed_optional_id', array());
     }

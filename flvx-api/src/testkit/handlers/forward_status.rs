@@ -28,6 +28,9 @@ fn delete_one(st: &mut State, id: i64) -> Result<(), String> {
 }
 
 fn pause_one(st: &mut State, id: i64) -> Result<(), String> {
+    if let Some(error) = st.missing_service(id) {
+        return Err(error);
+    }
     st.control_forward(id, false)?;
     set_status(st, id, 0);
     Ok(())
@@ -38,6 +41,9 @@ fn resume_one(st: &mut State, id: i64) -> Result<(), String> {
     let target = st.forwards.get(&id).map(|f| (f.user_id, f.tunnel_id));
     if let Some((owner, tunnel)) = target.filter(|_| st.profile.forward_gate) {
         st.gate(owner, tunnel).map_err(String::from)?;
+    }
+    if let Some(error) = st.missing_service(id) {
+        return Err(error);
     }
     st.control_forward(id, true)?;
     set_status(st, id, 1);

@@ -137,6 +137,9 @@ pub(crate) fn create(st: &mut State, call: &Call) -> Outcome {
         port = st.pick_port();
     }
     check_port(st, port, None)?;
+    // 2.1 does not check the port: the node cannot listen on it and never starts the
+    // service, but the create still answers success.
+    let port_clash = st.forwards.values().any(|f| f.port == port);
     let user_name = st
         .users
         .get(&actor.user_id)
@@ -169,6 +172,7 @@ pub(crate) fn create(st: &mut State, call: &Call) -> Outcome {
             port,
             service_binding_id: 0,
             node_running: false,
+            port_clash,
             extras,
         },
     );

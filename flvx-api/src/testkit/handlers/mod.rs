@@ -107,6 +107,7 @@ const ROUTES: &[(&Endpoint, Handler)] = &[
     (&ep::TUNNEL_LIST, tunnels::list),
     (&ep::TUNNEL_GET, tunnels::get),
     (&ep::SPEED_LIMIT_LIST, tunnels::speed_limits),
+    (&ep::NODE_LIST, tunnels::nodes),
     (&ep::BINDING_ASSIGN, bindings::assign),
     (&ep::BINDING_BATCH_ASSIGN, bindings::batch_assign),
     (&ep::BINDING_UPDATE, bindings::update),

@@ -3,7 +3,7 @@
 
 use super::Call;
 use crate::testkit::envelope::{Outcome, Reply};
-use crate::testkit::state::{NODE_ID, State, Tunnel};
+use crate::testkit::state::{NODE_ID, NODE_IP, NODE_NAME, State, Tunnel};
 use serde_json::{Value, json};
 
 /// A float as Go's encoder writes it: integral values without a fraction (`1`, not `1.0`).
@@ -49,6 +49,18 @@ pub(crate) fn get(st: &mut State, call: &Call) -> Outcome {
         .get(&id)
         .ok_or_else(|| Reply::fail("隧道不存在"))?;
     Ok(Reply::data(item(tunnel)))
+}
+
+/// `POST /api/v1/node/list`: the single entry node, with its address, port range and
+/// whether it is online.
+pub(crate) fn nodes(st: &mut State, call: &Call) -> Outcome {
+    call.require_post()?;
+    let (min, max) = st.port_range;
+    Ok(Reply::data(json!([{
+        "id": NODE_ID, "name": NODE_NAME, "ip": NODE_IP, "serverIp": NODE_IP,
+        "portSta": min, "portEnd": max,
+        "http": 0, "tls": 0, "socks": 0, "status": i64::from(st.nodes_online),
+    }])))
 }
 
 /// `POST /api/v1/speed-limit/list`: every speed limit, by id. 3.0 lists them newest first

@@ -23,17 +23,22 @@ trait FlvxEngineCustomer
     }
 
     /**
-     * Adds a forward after checking the input, the tunnel and the forward limit. Calls
-     * (as the customer): `forward/list`, `forward/create`, `forward/list` (the new id, and
-     * the limit checked again), and `forward/delete` when a concurrent request filled the
-     * last place first.
+     * Adds a forward after checking the input, the tunnel, the forward limit and the
+     * forward policy (FlvxForwardPolicy): targets are resolved and checked before any call,
+     * then against the nodes' own addresses; an asked-for entry port must lie in the plan's
+     * range, the entry nodes' ranges and be free on them, and with a plan range and no port
+     * the lowest free one is chosen. Calls: `forward/list` (admin: every forward, for the
+     * count and the ports in use), `node/list`, `tunnel/list` only with a port or a plan
+     * range (the tunnel's entry nodes), then as the customer `forward/create`,
+     * `forward/list` (the new id, and the limit checked again), and `forward/delete` when a
+     * concurrent request filled the last place first.
      *
      * @param array $request from forwardRequest(): tunnel, name, target, port (int|null)
      */
     public function addForward(FlvxService $service, array $request): array
     {
         $action = 'action_forwards';
-        self::checkRequest($request);
+        $targets = self::checkRequest($request, $service);
         $record = $this->provisioned($service->id);
         if ($record['suspended']) {
             throw new FlvxProvisionException('service_suspended');
@@ -42,8 +47,33 @@ trait FlvxEngineCustomer
         if (!array_key_exists($tunnel, $record['bindings'])) {
             throw new FlvxProvisionException('tunnel_not_in_plan', array('tunnel' => (string) $tunnel));
         }
-        $customer = $this->customer($service);
-        $count = count($this->listCall($customer, 'forward_list', array(), $action, array('id', 'tunnelId')));
+        $allowed = FlvxForwardPolicy::parseNetworkList($service->text('allowed_target_networks'));
+        $allowed = $allowed === null ? array() : $allowed;
+        $panelHost = FlvxForwardPolicy::urlHost($this->api->baseUrl());
+        $own = array(
+            'panel' => $panelHost === null ? array() : FlvxForwardPolicy::addressesOf($panelHost),
+            'nodes' => array(),
+        );
+        $resolved = array();
+        foreach ($targets as $target) {
+            $addresses = FlvxForwardPolicy::targetAddresses($target);
+            if ($addresses === null) {
+                throw new FlvxProvisionException('target_unresolved', array('target' => $target['text']));
+            }
+            foreach ($addresses as $address) {
+                FlvxForwardPolicy::checkAddress($target['text'], $address, $allowed, $own);
+            }
+            $resolved[] = array($target['text'], $addresses);
+        }
+        $forwards = $this->listCall($this->api, 'forward_list', array(), $action, array('id', 'tunnelId'));
+        $count = 0;
+        foreach ($forwards as $forward) {
+            if (isset($forward['userId']) && is_numeric($forward['userId'])
+                && (int) $forward['userId'] === (int) $record['user_id']
+            ) {
+                $count++;
+            }
+        }
         $max = $service->number('max_forwards');
         if ($count >= $max) {
             throw new FlvxProvisionException(
@@ -51,13 +81,28 @@ trait FlvxEngineCustomer
                 array('count' => (string) $count, 'max' => (string) $max)
             );
         }
+        $nodes = $this->listCall($this->api, 'node_list', array(), $action, array('id'));
+        foreach ($nodes as $node) {
+            foreach (FlvxForwardPolicy::nodeAddresses($node) as $text) {
+                foreach (FlvxForwardPolicy::addressesOf($text) as $address) {
+                    $own['nodes'][] = array($address, FlvxForwardPolicy::nodeName($node));
+                }
+            }
+        }
+        foreach ($resolved as $pair) {
+            foreach ($pair[1] as $address) {
+                FlvxForwardPolicy::checkAddress($pair[0], $address, $allowed, $own);
+            }
+        }
+        $port = $this->entryPort($service, $request, $nodes, $forwards);
+        $customer = $this->customer($service);
         $body = array(
             'tunnelId' => $tunnel,
             'name' => self::trimUnicode((string) $request['name']),
             'remoteAddr' => self::trimUnicode((string) $request['target']),
         );
-        if ($request['port'] !== null) {
-            $body['inPort'] = (int) $request['port'];
+        if ($port !== null) {
+            $body['inPort'] = $port;
         }
         $this->call($customer, 'forward_create', $body, $action);
         $forwards = $this->listCall($customer, 'forward_list', array(), $action, array('id', 'tunnelId'));
@@ -105,6 +150,29 @@ trait FlvxEngineCustomer
             }
         }
         throw new FlvxProvisionException('forward_limit', array('count' => (string) $older, 'max' => (string) $max));
+    }
+
+    /**
+     * The entry port to send: the one asked for, checked against the tunnel's entry
+     * nodes; with none asked for and a plan range, the lowest free port of it; else null
+     * (the panel's choice). Reads `tunnel/list` only when a port or a range is involved.
+     *
+     * @return int|null
+     */
+    private function entryPort(FlvxService $service, array $request, array $nodes, array $forwards)
+    {
+        $range = FlvxForwardPolicy::parsePortRange($service->text('entry_port_range'));
+        $range = is_array($range) ? $range : null;
+        if ($request['port'] === null && $range === null) {
+            return null;
+        }
+        $tunnels = $this->listCall($this->api, 'tunnel_list', array(), 'action_forwards', array('id'));
+        $entry = FlvxForwardPolicy::entryNodes($nodes, $tunnels, (int) $request['tunnel']);
+        if ($request['port'] !== null) {
+            FlvxForwardPolicy::checkPort((int) $request['port'], $entry, $tunnels, $forwards);
+            return (int) $request['port'];
+        }
+        return FlvxForwardPolicy::pickPort($range, $entry, $tunnels, $forwards);
     }
 
     /**
@@ -211,10 +279,11 @@ trait FlvxEngineCustomer
     }
 
     /**
-     * The same checks as the Rust `check_request`: a name of 1 to 100 characters, targets
-     * `host:port[,host:port...]`, and no port 0.
+     * The same checks as the Rust `check_request`: a name of 1 to 100 characters, the
+     * targets (FlvxForwardPolicy::parseTargets), no port 0, and a port inside the plan's
+     * entry-port range. Returns the parsed targets.
      */
-    public static function checkRequest(array $request): void
+    public static function checkRequest(array $request, FlvxService $service): array
     {
         $name = self::trimUnicode(isset($request['name']) ? (string) $request['name'] : '');
         $length = preg_match_all('/./su', $name);
@@ -224,28 +293,22 @@ trait FlvxEngineCustomer
                 array('field' => 'name', 'reason' => '1 to 100 characters')
             );
         }
-        $badTarget = array('field' => 'target', 'reason' => 'host:port, such as 198.51.100.7:443');
-        foreach (explode(',', isset($request['target']) ? (string) $request['target'] : '') as $target) {
-            $target = self::trimUnicode($target);
-            $colon = strrpos($target, ':');
-            if ($colon === false) {
-                throw new FlvxProvisionException('invalid_forward', $badTarget);
-            }
-            $host = substr($target, 0, $colon);
-            $port = (string) substr($target, $colon + 1);
-            $digits = ltrim(strpos($port, '+') === 0 ? substr($port, 1) : $port, '0');
-            $portOk = preg_match('/^\+?[0-9]+$/', $port) === 1 && strlen($digits) <= 5
-                && (int) $digits > 0 && (int) $digits <= 65535;
-            $blank = preg_match('/[\s\p{Z}\x{85}]/u', $host);
-            if ($host === '' || !$portOk || $blank !== 0) {
-                throw new FlvxProvisionException('invalid_forward', $badTarget);
-            }
-        }
-        if (array_key_exists('port', $request) && $request['port'] !== null && (int) $request['port'] === 0) {
+        $targets = FlvxForwardPolicy::parseTargets(isset($request['target']) ? (string) $request['target'] : '');
+        $port = array_key_exists('port', $request) && $request['port'] !== null ? (int) $request['port'] : null;
+        if ($port === 0) {
             throw new FlvxProvisionException('invalid_forward', array(
                 'field' => 'port',
                 'reason' => '1 to 65535, or empty for any',
             ));
         }
+        $range = FlvxForwardPolicy::parsePortRange($service->text('entry_port_range'));
+        if ($port !== null && is_array($range) && ($port < $range[0] || $port > $range[1])) {
+            throw new FlvxProvisionException('port_outside_plan', array(
+                'port' => (string) $port,
+                'min' => (string) $range[0],
+                'max' => (string) $range[1],
+            ));
+        }
+        return $targets;
     }
 }

@@ -46,6 +46,7 @@ final class FlvxApiClient
         'forward_batch_delete' => array('path' => '/api/v1/forward/batch-delete', 'method' => 'POST', 'auth' => 'user', 'keys' => array('ids')),
         'forward_batch_pause' => array('path' => '/api/v1/forward/batch-pause', 'method' => 'POST', 'auth' => 'user', 'keys' => array('ids')),
         'forward_batch_resume' => array('path' => '/api/v1/forward/batch-resume', 'method' => 'POST', 'auth' => 'user', 'keys' => array('ids')),
+        'node_list' => array('path' => '/api/v1/node/list', 'method' => 'POST', 'auth' => 'admin', 'keys' => array()),
         'tunnel_group_list' => array('path' => '/api/v1/group/tunnel/list', 'method' => 'POST', 'auth' => 'admin', 'keys' => array()),
         'user_group_list' => array('path' => '/api/v1/group/user/list', 'method' => 'POST', 'auth' => 'admin', 'keys' => array()),
         'captcha_check' => array('path' => '/api/v1/captcha/check', 'method' => 'POST', 'auth' => 'public', 'keys' => array()),
@@ -436,6 +437,12 @@ final class FlvxApiClient
     public function forwardBatchResume(array $body = array())
     {
         return $this->call('forward_batch_resume', $body);
+    }
+
+    /** POST /api/v1/node/list */
+    public function nodeList(array $body = array())
+    {
+        return $this->call('node_list', $body);
     }
 
     /** POST /api/v1/group/tunnel/list */

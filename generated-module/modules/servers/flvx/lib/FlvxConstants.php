@@ -90,6 +90,30 @@ final class FlvxConstants
     /** The FLVX 3.0 line (its tokens carry an iat_ms claim). */
     const VERSION_3_0 = '3.0';
 
+    /** A forward has at most this many targets (the forward policy). */
+    const MAX_TARGETS = 10;
+
+    /** A target host name is at most this long. */
+    const MAX_HOST_CHARS = 253;
+
+    /** Networks forwards may not target by default: (CIDR, message key of its kind). */
+    const REFUSED_NETWORKS = array(
+        array('0.0.0.0/8', 'net_unspecified'),
+        array('10.0.0.0/8', 'net_private'),
+        array('100.64.0.0/10', 'net_cgnat'),
+        array('127.0.0.0/8', 'net_loopback'),
+        array('169.254.0.0/16', 'net_link_local'),
+        array('172.16.0.0/12', 'net_private'),
+        array('192.168.0.0/16', 'net_private'),
+        array('224.0.0.0/4', 'net_multicast'),
+        array('255.255.255.255/32', 'net_broadcast'),
+        array('::/128', 'net_unspecified'),
+        array('::1/128', 'net_loopback'),
+        array('fc00::/7', 'net_private'),
+        array('fe80::/10', 'net_link_local'),
+        array('ff00::/8', 'net_multicast'),
+    );
+
     /** Panel refusals the catalogue explains: (part of the panel's message, message key). */
     const REFUSALS = array(
         array('账号已禁用', 'reason_account_disabled'),

@@ -240,6 +240,36 @@ final class FlvxOptions
             'size' => 0,
             'simple' => false,
         ),
+        // configoption16: Allowed target networks
+        array(
+            'key' => 'allowed_target_networks',
+            'label' => 'Allowed target networks',
+            'description' => 'Networks customers may forward to although they are refused by default (loopback, private, link-local, CGNAT, multicast), as CIDRs such as 10.20.0.0/16,fd00:1::/64; empty = none. The panel\'s and the nodes\' own addresses stay refused, and FLVX 3.0 itself refuses customers\' loopback and private targets unless its allow_local_remote_addr setting is on',
+            'type' => 'text',
+            'default' => '',
+            'rule' => 'network_list',
+            'min' => 0,
+            'max' => 32,
+            'choices' => array(),
+            'loader' => null,
+            'size' => 40,
+            'simple' => false,
+        ),
+        // configoption17: Entry port range
+        array(
+            'key' => 'entry_port_range',
+            'label' => 'Entry port range',
+            'description' => 'Entry ports customers\' forwards may listen on, such as 20000-29999 (each node\'s own range applies too); empty = the node\'s range. With a range set, a forward without a port gets the lowest free port of it',
+            'type' => 'text',
+            'default' => '',
+            'rule' => 'port_range',
+            'min' => 1,
+            'max' => 65535,
+            'choices' => array(),
+            'loader' => null,
+            'size' => 15,
+            'simple' => false,
+        ),
     );
 
     /** The array `flvx_ConfigOptions` returns. */
@@ -436,6 +466,17 @@ final class FlvxOptions
                     return $text;
                 }
                 throw self::reject($option, $raw, 'allowed_prefix', array('max' => (string) $option['max']));
+            case 'network_list':
+                $networks = FlvxForwardPolicy::parseNetworkList($text);
+                if ($networks !== null && count($networks) <= $option['max']) {
+                    return $text;
+                }
+                throw self::reject($option, $raw, 'allowed_networks', array('max' => (string) $option['max']));
+            case 'port_range':
+                if (FlvxForwardPolicy::parsePortRange($text) !== false) {
+                    return $text;
+                }
+                throw self::reject($option, $raw, 'allowed_port_range', array());
         }
         throw self::reject($option, $raw, 'allowed_optional_id', array());
     }
