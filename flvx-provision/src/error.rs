@@ -241,7 +241,20 @@ impl ProvisionError {
         matches!(self, ProvisionError::Conflict { .. })
     }
 
-    /// The message in `lang`, from the catalogue.
+    /// The message for the service's customer (the client area): [`message`](Self::message),
+    /// except that a panel that could not be reached or did not answer like FLVX is
+    /// reported without the transport's details (addresses, ports, a proxy's page), which
+    /// are for the admin.
+    pub fn customer_message(&self, lang: Lang) -> String {
+        match self {
+            ProvisionError::Panel { source, .. } if unreachable(source) => {
+                Msg::PanelUnavailable.format(lang, &[])
+            }
+            _ => self.message(lang),
+        }
+    }
+
+    /// The message in `lang`, from the catalogue (for the admin and the module log).
     pub fn message(&self, lang: Lang) -> String {
         match self {
             ProvisionError::InvalidOption {
@@ -412,4 +425,15 @@ impl<T> PanelContext<T> for flvx_api::Result<T> {
     fn during(self, action: Msg) -> Result<T, ProvisionError> {
         self.map_err(|source| ProvisionError::Panel { action, source })
     }
+}
+
+/// Whether the panel could not be reached or did not answer like FLVX: what a customer
+/// cannot act on, and whose details (host, port, a proxy's page) are the seller's.
+fn unreachable(source: &flvx_api::Error) -> bool {
+    matches!(
+        source,
+        flvx_api::Error::Transport { .. }
+            | flvx_api::Error::UnexpectedResponse { .. }
+            | flvx_api::Error::ResponseTooLarge { .. }
+    )
 }

@@ -359,6 +359,12 @@ catalogue! {
         en: "Another operation changed the FLVX data of service {service} while this one ran, so nothing was overwritten. Run the action again: it continues from the saved data.",
         zh: "另一个操作在此操作进行期间修改了服务 {service} 的 FLVX 数据，因此未覆盖任何内容。请重新执行此操作：它会从已保存的数据继续。"
     }
+    /// A customer's action met a panel that could not be reached or did not answer like
+    /// FLVX (the details are for the admin's log).
+    PanelUnavailable = "panel_unavailable" {
+        en: "The forwarding service cannot be reached right now. Please try again in a few minutes; if this keeps happening, contact support.",
+        zh: "暂时无法连接转发服务，请几分钟后重试；如果问题持续，请联系客服。"
+    }
     /// Another action on the same service holds its lock (the PHP module serialises one
     /// service's actions across processes).
     ServiceBusy = "service_busy" {

@@ -13,6 +13,7 @@ use flvx_api::units::EpochMs;
 use flvx_api::{FlvxApi, PanelVersion, endpoints};
 use flvx_provision::dates::Date;
 use flvx_provision::engine::ForwardRequest;
+use flvx_provision::messages::{Lang, Msg};
 use flvx_provision::{ProvisionError, Service};
 use serde_json::json;
 use test_case::test_matrix;
@@ -288,4 +289,37 @@ async fn a_customer_squatting_the_next_services_name_gets_its_own_name_back(vers
         .package()
         .await
         .expect("the squatter keeps its password under its own name");
+}
+
+/// A customer's action while the panel is down: the customer reads that the service cannot
+/// be reached, not the panel's address and port (the admin's message keeps them).
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
+#[tokio::test]
+async fn customers_see_no_transport_details(version: PanelVersion) {
+    let w = World::new(version).await;
+    let svc = Opts::standard(&w).service(SERVICE_ID, &Due::in_days(30));
+    w.engine.create(&svc).await.expect("create");
+    let down = flvx_api::FlvxClient::builder(
+        "http://127.0.0.1:1",
+        flvx_api::Credentials::password("admin_user", "admin_user"),
+    )
+    .build()
+    .expect("client");
+    let engine = flvx_provision::Engine::new(std::sync::Arc::new(down), w.store.clone());
+    let request = ForwardRequest {
+        tunnel: w.t1,
+        name: "web".into(),
+        target: "198.51.100.7:443".into(),
+        port: None,
+    };
+    let err = engine
+        .add_forward(&svc, &request)
+        .await
+        .expect_err("the panel is down");
+    let admin = err.message(Lang::En);
+    assert!(admin.contains("127.0.0.1"), "the admin sees where: {admin}");
+    let customer = err.customer_message(Lang::En);
+    assert_eq!(customer, Msg::PanelUnavailable.format(Lang::En, &[]));
+    assert!(!customer.contains("127.0.0.1") && !customer.contains(":1"));
+    assert!(!err.customer_message(Lang::Zh).contains("127.0.0.1"));
 }

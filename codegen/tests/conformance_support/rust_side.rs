@@ -134,6 +134,9 @@ impl RustSide {
                 RustAnswer {
                     outcome: match result {
                         Ok(()) => Outcome::Success,
+                        Err(e) if is_client_function(function) => {
+                            Outcome::failure(e.customer_message(Lang::En))
+                        }
                         Err(e) => Outcome::failure(e.message(Lang::En)),
                     },
                     detail: None,
@@ -174,6 +177,20 @@ pub fn service(svc: &Svc, ids: &Ids, now: i64) -> Result<Service, ProvisionError
 /// The registration date as the module reads it (a bad or blank one counts from now).
 fn registered(svc: &Svc) -> Option<Date> {
     Date::parse_whmcs(&svc.registered).ok().flatten()
+}
+
+/// The actions a customer can run from the client area (ChangePassword too), whose
+/// messages hide transport details.
+fn is_client_function(function: &str) -> bool {
+    matches!(
+        function,
+        "AddForward"
+            | "PauseForward"
+            | "ResumeForward"
+            | "DeleteForward"
+            | "ResetForwardTraffic"
+            | "ChangePassword"
+    )
 }
 
 async fn lifecycle(
@@ -246,7 +263,7 @@ async fn client_area(engine: &Engine, svc: &Svc, ids: &Ids, now: i64) -> RustAns
         Err(e) => {
             let message = match status {
                 "Suspended" => Msg::ServiceSuspended.format(Lang::En, &[]),
-                _ => e.message(Lang::En),
+                _ => e.customer_message(Lang::En),
             };
             RustAnswer {
                 outcome: Outcome::failure(message),

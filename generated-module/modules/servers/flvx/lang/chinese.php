@@ -73,6 +73,7 @@ return array(
     'no_free_port' => '此隧道节点上 {min} 到 {max} 之间没有空闲的入口端口。请删除一条转发，或请服务商扩大端口范围。',
     'store_failed' => '无法保存该服务的 FLVX 数据：{detail}',
     'store_conflict' => '另一个操作在此操作进行期间修改了服务 {service} 的 FLVX 数据，因此未覆盖任何内容。请重新执行此操作：它会从已保存的数据继续。',
+    'panel_unavailable' => '暂时无法连接转发服务，请几分钟后重试；如果问题持续，请联系客服。',
     'service_busy' => '该服务的另一个操作仍在进行中，请稍后重试。',
     'status_active' => '正常',
     'status_disabled' => '面板已停用',

@@ -73,6 +73,7 @@ return array(
     'no_free_port' => 'No entry port from {min} to {max} is free on this tunnel\'s nodes. Delete a forward, or ask the provider to widen the port range.',
     'store_failed' => 'Could not save the service\'s FLVX data: {detail}',
     'store_conflict' => 'Another operation changed the FLVX data of service {service} while this one ran, so nothing was overwritten. Run the action again: it continues from the saved data.',
+    'panel_unavailable' => 'The forwarding service cannot be reached right now. Please try again in a few minutes; if this keeps happening, contact support.',
     'service_busy' => 'Another action on this service is still running. Try again in a minute.',
     'status_active' => 'Active',
     'status_disabled' => 'Disabled on the panel',

@@ -81,6 +81,12 @@ final class FlvxEngine
         \Throwable $e,
         bool $forClient = false
     ): string {
+        if ($forClient && self::isUnreachable($e)) {
+            // The customer cannot act on it, and the details (host, port, a proxy's page)
+            // are the seller's: they go to the module log.
+            self::logUnexpected($function, $params, $e);
+            return FlvxLang::text('panel_unavailable');
+        }
         if ($e instanceof FlvxProvisionException || $e instanceof FlvxApiException) {
             return $e->getMessage();
         }
@@ -90,6 +96,17 @@ final class FlvxEngine
         }
         return 'Unexpected error in flvx_' . $function . ': ' . $detail
             . ' Enable Module Debug Logging and see the module log for details.';
+    }
+
+    /**
+     * Whether `$e` is (or wraps) a panel that could not be reached or did not answer like
+     * FLVX (the Rust `ProvisionError::customer_message`).
+     */
+    private static function isUnreachable(\Throwable $e): bool
+    {
+        $api = $e instanceof FlvxApiException ? $e : $e->getPrevious();
+        return $api instanceof FlvxApiException
+            && in_array($api->getKind(), array(FlvxApiException::TRANSPORT, FlvxApiException::UNEXPECTED), true);
     }
 
     /**
