@@ -466,6 +466,23 @@ impl Pair {
         (answer, self.php_panel.calls_since(from))
     }
 
+    /// Runs a WHMCS action on the Rust engine only (benchmarks time each runtime alone);
+    /// its answer and panel calls, as [`Pair::php_action`] for the PHP module.
+    #[allow(dead_code)] // the benchmarks' (the suite runs both runtimes together)
+    pub async fn rust_action(&mut self, step: &Step) -> (RustAnswer, Vec<Value>) {
+        let service = self.service_of(step);
+        let now = self.now;
+        self.rust_whmcs.prepare(step, service, now);
+        let call = self.call(Which::Rust, step, service).await;
+        let from = self.rust_panel.journal_len();
+        let down = self.down.take();
+        let answer = self
+            .rust
+            .run(&self.rust_whmcs, &self.rust_ids, &call, now, down)
+            .await;
+        (answer, self.rust_panel.calls_since(from))
+    }
+
     /// Everything that differs between the two answers, or from the expectation.
     pub async fn check(&mut self, step: &Step, both: &Both) -> Vec<String> {
         let service = self.service_of(step);

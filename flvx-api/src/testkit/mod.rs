@@ -72,6 +72,7 @@ mod policy;
 mod profile;
 mod quota;
 mod responder;
+mod rtt_proxy;
 mod snapshot;
 mod ssrf;
 mod state;
@@ -79,6 +80,7 @@ mod tokens;
 
 pub use faults::{Fault, FaultRule};
 pub use journal::{Identity, JournalEntry};
+pub use rtt_proxy::RttProxy;
 
 use crate::ids::{ForwardId, SpeedLimitId, TunnelGroupId, TunnelId, UserGroupId, UserId};
 use crate::units::Mbps;
