@@ -21,6 +21,7 @@ templates! {
     WhmcsJson => "module/whmcs.json",
     AdminReadme => "module/README.md",
     ApiClientFile => "module/lib/FlvxApiClient.php",
+    HttpFile => "module/lib/FlvxHttp.php",
     ApiExceptionFile => "module/lib/FlvxApiException.php",
     TokenCacheFile => "module/lib/FlvxTokenCache.php",
     OptionsFile => "module/lib/FlvxOptions.php",

@@ -34,6 +34,7 @@ require_once __DIR__ . '/lib/FlvxProvisionException.php';
 require_once __DIR__ . '/lib/FlvxLang.php';
 require_once __DIR__ . '/lib/FlvxOptions.php';
 require_once __DIR__ . '/lib/FlvxTokenCache.php';
+require_once __DIR__ . '/lib/FlvxHttp.php';
 require_once __DIR__ . '/lib/FlvxApiClient.php';
 require_once __DIR__ . '/lib/FlvxStore.php';
 require_once __DIR__ . '/lib/FlvxViews.php';

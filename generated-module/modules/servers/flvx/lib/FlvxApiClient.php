@@ -513,7 +513,8 @@ final class FlvxApiClient
     }
 
     /**
-     * One HTTP request; returns the decoded envelope.
+     * One HTTP request, on the panel's kept-alive connection (FlvxHttp); returns the
+     * decoded envelope.
      *
      * @throws FlvxApiException on transport failure or a non-envelope answer
      */
@@ -525,24 +526,18 @@ final class FlvxApiClient
         if ($token !== null) {
             $headers[] = 'Authorization: ' . $token;
         }
-        $curl = curl_init($this->baseUrl . $path);
-        curl_setopt_array($curl, array(
-            CURLOPT_CUSTOMREQUEST => $endpoint['method'],
-            CURLOPT_POSTFIELDS => $endpoint['method'] === 'POST' ? $payload : null,
-            CURLOPT_HTTPHEADER => $headers,
-            CURLOPT_RETURNTRANSFER => true,
-            CURLOPT_FOLLOWLOCATION => false,
-            CURLOPT_CONNECTTIMEOUT_MS => self::timeoutMs('FLVX_CONNECT_TIMEOUT_MS', FlvxConstants::CONNECT_TIMEOUT_SECONDS),
-            CURLOPT_TIMEOUT_MS => self::timeoutMs('FLVX_TIMEOUT_MS', FlvxConstants::TIMEOUT_SECONDS),
-            // Sub-second timeouts need this with libcurl's default resolver.
-            CURLOPT_NOSIGNAL => true,
-            CURLOPT_SSL_VERIFYPEER => $this->verifyTls,
-            CURLOPT_SSL_VERIFYHOST => $this->verifyTls ? 2 : 0,
-        ));
-        $raw = curl_exec($curl);
-        $status = (int) curl_getinfo($curl, CURLINFO_HTTP_CODE);
-        $error = curl_error($curl);
-        curl_close($curl);
+        $answers = FlvxHttp::forPanel($this->baseUrl)->exchange(array(array(
+            'url' => $this->baseUrl . $path,
+            'method' => $endpoint['method'],
+            'payload' => $payload,
+            'headers' => $headers,
+            'connect_timeout_ms' => self::timeoutMs('FLVX_CONNECT_TIMEOUT_MS', FlvxConstants::CONNECT_TIMEOUT_SECONDS),
+            'timeout_ms' => self::timeoutMs('FLVX_TIMEOUT_MS', FlvxConstants::TIMEOUT_SECONDS),
+            'verify_tls' => $this->verifyTls,
+        )));
+        $raw = $answers[0]['body'];
+        $status = $answers[0]['status'];
+        $error = $answers[0]['error'];
         $this->log($path, $body, $raw === false ? $error : (string) $raw, $token);
         if ($raw === false) {
             throw new FlvxApiException(
