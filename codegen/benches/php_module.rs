@@ -18,7 +18,8 @@ mod support;
 mod common;
 
 use common::{
-    ACTIONS, act, add_forward_step, lifecycle_step, median, ms, one_tunnel_service, php_step,
+    ACTIONS, act, add_forward_step, lifecycle_step, median, ms, one_tunnel_service, php_ready,
+    php_step,
 };
 use flvx_api::PanelVersion;
 use flvx_api::endpoints::{USER_LIST, USER_LOGIN};
@@ -41,14 +42,7 @@ const RUNS: usize = 5;
 const TIMEOUT_MS: u64 = 30_000;
 
 fn main() {
-    if !support::php_command::php_available("php_module") {
-        return;
-    }
-    if !module_dir().join("flvx.php").is_file() {
-        eprintln!(
-            "php_module: skipped, no generated module at {} (cargo run -p codegen -- write)",
-            module_dir().display()
-        );
+    if !php_ready("php_module") {
         return;
     }
     support::runtime().block_on(async {

@@ -63,6 +63,10 @@ pub fn render(ir: &ModuleIr) -> Result<Vec<GeneratedFile>, FilesError> {
             EngineCustomerFile { ir }.render(),
         ),
         ("lib/engine/package.php", EnginePackageFile { ir }.render()),
+        (
+            "lib/engine/parallel.php",
+            EngineParallelFile { ir }.render(),
+        ),
         ("lib/engine/repush.php", EngineRepushFile { ir }.render()),
         ("lib/engine/suspend.php", EngineSuspendFile { ir }.render()),
         (

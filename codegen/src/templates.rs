@@ -34,6 +34,7 @@ templates! {
     EngineCreateFile => "module/lib/engine/create.php",
     EngineCustomerFile => "module/lib/engine/customer.php",
     EnginePackageFile => "module/lib/engine/package.php",
+    EngineParallelFile => "module/lib/engine/parallel.php",
     EngineRepushFile => "module/lib/engine/repush.php",
     EngineSuspendFile => "module/lib/engine/suspend.php",
     EngineTerminateFile => "module/lib/engine/terminate.php",

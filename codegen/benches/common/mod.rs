@@ -25,22 +25,9 @@ pub const ACTIONS: &[(&str, &str, usize)] = &[
     ("TerminateAccount", "TerminateAccount (1 forward)", 3),
 ];
 
-/// A service with the standard scenario settings on these tunnels (`t1,t2`…).
-pub fn service_on(id: u64, tunnels: &str) -> ServiceSpec {
-    let mut options = BTreeMap::new();
-    options.insert("tunnels".to_owned(), tunnels.to_owned());
-    ServiceSpec {
-        id,
-        options,
-        configoptions: BTreeMap::new(),
-        due: "+30d".into(),
-        password: "Cust0mer-pw".into(),
-    }
-}
-
 /// The service of the lifecycle: the standard scenario settings on one tunnel.
 pub fn one_tunnel_service(id: u64) -> ServiceSpec {
-    service_on(id, "t1")
+    ServiceSpec::on_tunnels(id, "t1")
 }
 
 /// A WHMCS action on one service.
@@ -85,6 +72,22 @@ pub fn add_forward_step(service: u64) -> Step {
         ("target".to_owned(), "198.51.100.7:443".to_owned()),
     ]));
     add
+}
+
+/// Whether the PHP benchmarks can run here: `php` runs and the module is generated.
+pub fn php_ready(bench: &str) -> bool {
+    if !crate::support::php_command::php_available(bench) {
+        return false;
+    }
+    let module = crate::support::php::module_dir();
+    if !module.join("flvx.php").is_file() {
+        eprintln!(
+            "{bench}: skipped, no generated module at {} (cargo run -p codegen -- write)",
+            module.display()
+        );
+        return false;
+    }
+    true
 }
 
 /// What a clean run of `function` answers.

@@ -44,6 +44,7 @@ require_once __DIR__ . '/lib/engine/batch.php';
 require_once __DIR__ . '/lib/engine/create.php';
 require_once __DIR__ . '/lib/engine/customer.php';
 require_once __DIR__ . '/lib/engine/package.php';
+require_once __DIR__ . '/lib/engine/parallel.php';
 require_once __DIR__ . '/lib/engine/repush.php';
 require_once __DIR__ . '/lib/engine/suspend.php';
 require_once __DIR__ . '/lib/engine/terminate.php';

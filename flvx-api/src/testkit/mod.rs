@@ -58,6 +58,7 @@
 //! connection and speed limiters themselves (only the warnings they cause).
 
 mod auth;
+mod binding_keys;
 mod clock;
 mod config;
 mod decode;
@@ -78,6 +79,7 @@ mod ssrf;
 mod state;
 mod tokens;
 
+pub use binding_keys::BindingKeys;
 pub use faults::{Fault, FaultRule};
 pub use journal::{Identity, JournalEntry};
 pub use rtt_proxy::RttProxy;
@@ -452,5 +454,11 @@ impl FakePanel {
     /// `pausedForwardIds`; windows as stored, not rolled). A 2.1 snapshot has none of them.
     pub fn snapshot(&self) -> serde_json::Value {
         lock(&self.state).snapshot()
+    }
+
+    /// What every binding id this panel ever gave out stands for (removed bindings too),
+    /// to compare panels that made the same bindings in another order.
+    pub fn binding_keys(&self) -> BindingKeys {
+        BindingKeys::from_history(lock(&self.state).binding_history.clone())
     }
 }

@@ -117,10 +117,10 @@ impl Drop for RttProxy {
     }
 }
 
-/// One client connection: the handshake's round trip, then both directions through a
-/// delay line of half a round trip each.
+/// One client connection: nothing reaches the panel before the handshake's round trip is
+/// over, then both directions go through a delay line of half a round trip each.
 async fn relay(client: TcpStream, target: SocketAddr, shared: Arc<Shared>) {
-    tokio::time::sleep(shared.rtt()).await;
+    let opened = Instant::now() + shared.rtt();
     let Ok(upstream) = TcpStream::connect(target).await else {
         return;
     };
@@ -129,7 +129,9 @@ async fn relay(client: TcpStream, target: SocketAddr, shared: Arc<Shared>) {
     let awaiting = Arc::new(AtomicBool::new(false));
     let (client_read, client_write) = client.into_split();
     let (upstream_read, upstream_write) = upstream.into_split();
-    let requests = delay_line(client_read, upstream_write, shared.clone(), {
+    // A request is in flight from the moment the client sent it until its answer reached
+    // the client.
+    let sent = {
         let (shared, awaiting) = (shared.clone(), awaiting.clone());
         move || {
             if !awaiting.swap(true, Ordering::SeqCst) {
@@ -137,52 +139,73 @@ async fn relay(client: TcpStream, target: SocketAddr, shared: Arc<Shared>) {
                 shared.peak_in_flight.fetch_max(now, Ordering::SeqCst);
             }
         }
-    });
-    let answers = delay_line(upstream_read, client_write, shared.clone(), {
+    };
+    let answered = {
         let (shared, awaiting) = (shared.clone(), awaiting.clone());
         move || {
             if awaiting.swap(false, Ordering::SeqCst) {
                 shared.in_flight.fetch_sub(1, Ordering::SeqCst);
             }
         }
-    });
-    tokio::join!(requests, answers);
-    if awaiting.swap(false, Ordering::SeqCst) {
-        shared.in_flight.fetch_sub(1, Ordering::SeqCst);
-    }
+    };
+    let requests = Line {
+        shared: shared.clone(),
+        not_before: opened,
+    };
+    let answers = Line {
+        shared: shared.clone(),
+        not_before: Instant::now(),
+    };
+    tokio::join!(
+        requests.carry(client_read, upstream_write, sent, || {}),
+        answers.carry(upstream_read, client_write, || {}, answered.clone()),
+    );
+    answered();
 }
 
-/// Copies `from` to `to`, each chunk written half a round trip after it was read (order
-/// kept, so a stream of chunks is delayed, not slowed down). `on_chunk` runs as a chunk is
-/// read.
-async fn delay_line(
-    mut from: OwnedReadHalf,
-    mut to: OwnedWriteHalf,
+/// One direction of a connection: each chunk is written half a round trip after it was
+/// read, and not before `not_before` plus that half (order kept, so a stream of chunks is
+/// delayed, not slowed down).
+struct Line {
     shared: Arc<Shared>,
-    on_chunk: impl Fn(),
-) {
-    let (tx, mut rx) = mpsc::unbounded_channel::<(Instant, Vec<u8>)>();
-    let reader = async move {
-        let mut buf = vec![0_u8; 16 * 1024];
-        while let Ok(n) = from.read(&mut buf).await {
-            if n == 0 {
-                break;
+    not_before: Instant,
+}
+
+impl Line {
+    /// Copies `from` to `to`; `on_read` runs as a chunk is read, `on_written` once it is
+    /// written.
+    async fn carry(
+        self,
+        mut from: OwnedReadHalf,
+        mut to: OwnedWriteHalf,
+        on_read: impl Fn(),
+        on_written: impl Fn(),
+    ) {
+        let (tx, mut rx) = mpsc::unbounded_channel::<(Instant, Vec<u8>)>();
+        let Line { shared, not_before } = self;
+        let reader = async move {
+            let mut buf = vec![0_u8; 16 * 1024];
+            while let Ok(n) = from.read(&mut buf).await {
+                if n == 0 {
+                    break;
+                }
+                on_read();
+                let due = Instant::now().max(not_before) + shared.rtt() / 2;
+                if tx.send((due, buf[..n].to_vec())).is_err() {
+                    break;
+                }
             }
-            on_chunk();
-            let due = Instant::now() + shared.rtt() / 2;
-            if tx.send((due, buf[..n].to_vec())).is_err() {
-                break;
+        };
+        let writer = async move {
+            while let Some((due, bytes)) = rx.recv().await {
+                tokio::time::sleep_until(due).await;
+                if to.write_all(&bytes).await.is_err() {
+                    break;
+                }
+                on_written();
             }
-        }
-    };
-    let writer = async move {
-        while let Some((due, bytes)) = rx.recv().await {
-            tokio::time::sleep_until(due).await;
-            if to.write_all(&bytes).await.is_err() {
-                break;
-            }
-        }
-        let _ = to.shutdown().await;
-    };
-    tokio::join!(reader, writer);
+            let _ = to.shutdown().await;
+        };
+        tokio::join!(reader, writer);
+    }
 }

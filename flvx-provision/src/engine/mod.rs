@@ -14,6 +14,7 @@ mod batch;
 mod create;
 mod customer;
 mod package;
+mod parallel;
 mod repush;
 mod suspend;
 mod terminate;
@@ -21,6 +22,7 @@ mod traffic;
 
 pub use create::MAX_PASSWORD_BYTES;
 pub use customer::ForwardRequest;
+pub use parallel::MAX_PARALLEL_CALLS;
 
 use crate::dates::{Date, days_ms};
 use crate::error::{PanelContext, ProvisionError};

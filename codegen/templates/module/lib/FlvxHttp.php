@@ -12,9 +12,10 @@ if (!defined('WHMCS')) {
  * Panels usually sit 100-250 ms from the billing server, so what an admin waits for is
  * round trips. The multi handle's connection cache keeps the HTTP/1.1 keep-alive
  * connection (and its TLS session) from one request to the next, so all the calls of a
- * WHMCS action share one handshake instead of paying one each. Several requests given at
- * once go out together: on an HTTP/2 panel they share that connection, on HTTP/1.1 each
- * extra one in flight opens a connection of its own.
+ * WHMCS action share one handshake instead of paying one each. Requests that do not depend
+ * on each other go out together: on an HTTP/2 panel they share that connection, on
+ * HTTP/1.1 each extra one in flight opens a connection of its own (at most
+ * MAX_PARALLEL_CALLS per panel; the rest wait for a free one).
  */
 final class FlvxHttp
 {
@@ -33,6 +34,7 @@ final class FlvxHttp
         // Explicit, though libcurl's default since 7.62: concurrent requests to an HTTP/2
         // panel are streams on one connection.
         curl_multi_setopt($this->multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+        curl_multi_setopt($this->multi, CURLMOPT_MAX_HOST_CONNECTIONS, FlvxConstants::MAX_PARALLEL_CALLS);
     }
 
     /** The transport of the panel at `$baseUrl`, made on first use in this process. */
