@@ -14,6 +14,13 @@
 #[path = "../tests/conformance_support/mod.rs"]
 mod support;
 
+#[allow(dead_code)] // what the round-trip benchmark alone uses
+mod common;
+
+use common::{
+    ACTIONS, act, add_forward_step, lifecycle_step, median, ms, one_tunnel_service, php_ready,
+    php_step,
+};
 use flvx_api::PanelVersion;
 use flvx_api::endpoints::{USER_LIST, USER_LOGIN};
 use flvx_api::models::NewUser;
@@ -25,7 +32,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use support::model::{ServiceSpec, Step};
-use support::outcome::Outcome;
 use support::pair::{Pair, default_tunnels, system_now, temp_dir};
 use support::php::{PhpSide, module_dir, php};
 
@@ -35,33 +41,8 @@ const RUNS: usize = 5;
 /// The module's request timeout here: generous, a user/list of 10,000 users is large.
 const TIMEOUT_MS: u64 = 30_000;
 
-/// The actions of table 1, in lifecycle order: (WHMCS function, label, the minimum the API
-/// allows, as in `examples/benches/integration.rs`).
-const ACTIONS: &[(&str, &str, usize)] = &[
-    ("CreateAccount", "CreateAccount (1 tunnel)", 4),
-    ("SuspendAccount", "SuspendAccount (1 running forward)", 3),
-    (
-        "UnsuspendAccount",
-        "UnsuspendAccount (1 forward to resume)",
-        2,
-    ),
-    ("Renew", "Renew (nothing paused)", 2),
-    ("ChangePackage", "ChangePackage (quota only)", 2),
-    ("ChangePassword", "ChangePassword", 1),
-    ("ClientArea", "ClientArea", 1),
-    ("UsageUpdate", "UsageUpdate (any N)", 1),
-    ("TerminateAccount", "TerminateAccount (1 forward)", 3),
-];
-
 fn main() {
-    if !support::php_command::php_available("php_module") {
-        return;
-    }
-    if !module_dir().join("flvx.php").is_file() {
-        eprintln!(
-            "php_module: skipped, no generated module at {} (cargo run -p codegen -- write)",
-            module_dir().display()
-        );
+    if !php_ready("php_module") {
         return;
     }
     support::runtime().block_on(async {
@@ -113,74 +94,9 @@ impl Count {
     }
 }
 
-/// The service of tables 1 and 2: the standard scenario settings on one tunnel.
-fn one_tunnel_service(id: u64) -> ServiceSpec {
-    let mut options = BTreeMap::new();
-    options.insert("tunnels".to_owned(), "t1".to_owned());
-    ServiceSpec {
-        id,
-        options,
-        configoptions: BTreeMap::new(),
-        due: "+30d".into(),
-        password: "Cust0mer-pw".into(),
-        registered: "+0d".into(),
-    }
-}
-
-fn act(function: &str, service: u64) -> Step {
-    Step {
-        action: Some(function.to_owned()),
-        service: Some(service),
-        ..Step::default()
-    }
-}
-
-/// The step of one table-1 action, with what WHMCS changes before calling the module.
-fn lifecycle_step(function: &str) -> Step {
-    let step = act(function, 1);
-    match function {
-        "Renew" => Step {
-            due: Some("+60d".into()),
-            ..step
-        },
-        "ChangePackage" => Step {
-            options: Some(BTreeMap::from([(
-                "traffic_quota".to_owned(),
-                "300".to_owned(),
-            )])),
-            ..step
-        },
-        "ChangePassword" => Step {
-            password: Some("N3w-secret-pw-9".into()),
-            ..step
-        },
-        _ => step,
-    }
-}
-
 /// The WHMCS database of a pair's PHP side.
 fn php_db(name: &str) -> PathBuf {
     temp_dir(name).join("whmcs.sqlite")
-}
-
-/// Runs `step` on the PHP module; panics unless it answered as a clean run should.
-async fn php_step(pair: &mut Pair, step: &Step) {
-    let function = step.action.clone().unwrap_or_default();
-    let service = step.service.unwrap_or(1);
-    let (answer, _) = pair.php_action(step).await;
-    let expected = match function.as_str() {
-        "UsageUpdate" => Outcome::Nothing,
-        _ => Outcome::Success,
-    };
-    assert!(
-        answer.problems.is_empty() && answer.outcome == expected,
-        "{function} on service {service}: {:?}, problems {:?}",
-        answer.outcome,
-        answer.problems
-    );
-    if answer.outcome == Outcome::Success {
-        pair.php_whmcs.after_success(&function, service);
-    }
 }
 
 /// Empties the module's token table (`mod_flvx_tokens`), if it exists yet.
@@ -269,13 +185,7 @@ async fn lifecycle(cold: bool, now: i64) -> Vec<Count> {
     let mut counts = Vec::new();
     for &(function, _, _) in ACTIONS {
         if function == "SuspendAccount" {
-            let mut add = act("AddForward", 1);
-            add.post = Some(BTreeMap::from([
-                ("tunnel_id".to_owned(), "t1".to_owned()),
-                ("name".to_owned(), "web".to_owned()),
-                ("target".to_owned(), "198.51.100.7:443".to_owned()),
-            ]));
-            php_step(&mut pair, &add).await;
+            php_step(&mut pair, &add_forward_step(1)).await;
         }
         if cold {
             empty_token_table(&db).await;
@@ -595,13 +505,4 @@ async fn usage_at_scale() {
             false => notes.join("; "),
         }
     );
-}
-
-fn median(mut values: Vec<Duration>) -> Duration {
-    values.sort();
-    values[values.len() / 2]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }

@@ -44,6 +44,7 @@ pub fn render(ir: &ModuleIr) -> Result<Vec<GeneratedFile>, FilesError> {
         ("whmcs.json", WhmcsJson { ir }.render()),
         ("README.md", AdminReadme { ir }.render()),
         ("lib/FlvxApiClient.php", ApiClientFile { ir }.render()),
+        ("lib/FlvxHttp.php", HttpFile { ir }.render()),
         ("lib/FlvxApiException.php", ApiExceptionFile { ir }.render()),
         ("lib/FlvxTokenCache.php", TokenCacheFile { ir }.render()),
         ("lib/FlvxOptions.php", OptionsFile { ir }.render()),
@@ -70,6 +71,10 @@ pub fn render(ir: &ModuleIr) -> Result<Vec<GeneratedFile>, FilesError> {
             EngineOwnershipFile { ir }.render(),
         ),
         ("lib/engine/package.php", EnginePackageFile { ir }.render()),
+        (
+            "lib/engine/parallel.php",
+            EngineParallelFile { ir }.render(),
+        ),
         ("lib/engine/repush.php", EngineRepushFile { ir }.render()),
         ("lib/engine/suspend.php", EngineSuspendFile { ir }.render()),
         (

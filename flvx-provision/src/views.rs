@@ -120,6 +120,14 @@ impl Engine {
 /// Builds the view from a package.
 pub fn service_view(package: &Package, max_forwards: i64, lang: Lang) -> ServiceView {
     let user = &package.user_info;
+    // The panel lists bindings in the order they were made, and the engine makes those of
+    // several tunnels at once: tunnel order is what stays put.
+    let mut tunnels: Vec<TunnelView> = package
+        .tunnel_permissions
+        .iter()
+        .map(|b| tunnel_view(b, lang))
+        .collect();
+    tunnels.sort_by_key(|t| t.id);
     ServiceView {
         username: user.user.clone(),
         status: status_label(user.status, lang),
@@ -129,11 +137,7 @@ pub fn service_view(package: &Package, max_forwards: i64, lang: Lang) -> Service
         expires: expiry_label(user.exp_time, lang),
         reset: reset_label(user.flow_reset_time, lang),
         forward_count: format!("{} / {max_forwards}", package.forwards.len()),
-        tunnels: package
-            .tunnel_permissions
-            .iter()
-            .map(|b| tunnel_view(b, lang))
-            .collect(),
+        tunnels,
         forwards: package
             .forwards
             .iter()

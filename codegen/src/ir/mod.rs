@@ -232,6 +232,16 @@ fn constants() -> Vec<ConstantIr> {
             "Its value.",
         ),
         number(
+            "MAX_PARALLEL_CALLS",
+            flvx_provision::engine::MAX_PARALLEL_CALLS as i128,
+            "Most independent panel calls in flight at once (per-tunnel assigns and removes).",
+        ),
+        number(
+            "MAX_RESPONSE_BYTES",
+            flvx_api::endpoints::MAX_RESPONSE_BYTES as i128,
+            "Largest panel answer read; a larger one is refused.",
+        ),
+        number(
             "MAX_PASSWORD_BYTES",
             flvx_provision::engine::MAX_PASSWORD_BYTES as i128,
             "FLVX 3.0's bcrypt refuses longer passwords.",

@@ -7,7 +7,6 @@ use super::outcome::{NOT_CATALOGUE, Outcome};
 use super::pair::{HOSTILE, Pair, default_tunnels, escaping_problem, system_now};
 use super::php::SMARTIES;
 use flvx_api::PanelVersion;
-use flvx_provision::ServiceRecord;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -249,11 +248,13 @@ const KINDS: [&str; 6] = [
 
 /// What the clean run of a function ends with.
 struct Clean {
-    calls: usize,
+    /// Rust's panel calls, as compared.
+    calls: Vec<Value>,
     rust_state: Value,
     php_state: Value,
-    rust_record: ServiceRecord,
-    php_record: ServiceRecord,
+    /// The records, as compared (`Panel::comparable_record`).
+    rust_record: Value,
+    php_record: Value,
 }
 
 async fn setup(pair: &mut Pair, steps: &[Step]) -> Result<Value, String> {
@@ -290,11 +291,13 @@ async fn clean_run(f: &Function, now: i64, version: PanelVersion) -> Result<Clea
         .await
         .map_err(|e| format!("clean run: {e}"))?;
     Ok(Clean {
-        calls: both.rust_calls.len(),
+        calls: both.rust_calls.clone(),
         rust_state: pair.rust_panel.state(),
         php_state: pair.php_panel.state(),
-        rust_record: pair.rust.record(42),
-        php_record: both.php.record.clone().unwrap_or_default(),
+        rust_record: pair.rust_panel.comparable_record(&pair.rust.record(42)),
+        php_record: pair
+            .php_panel
+            .comparable_record(&both.php.record.clone().unwrap_or_default()),
     })
 }
 
@@ -304,16 +307,13 @@ fn slug(text: &str) -> String {
         .collect()
 }
 
-/// The fields of `after` that differ from `before` and are not intents.
-fn unexpected_changes(
-    before: &ServiceRecord,
-    after: &ServiceRecord,
-    intents: &[&str],
-) -> Vec<String> {
+/// The fields of `after` that differ from `before` and are not intents (both records as
+/// compared, `Panel::comparable_record`).
+fn unexpected_changes(before: &Value, after: &Value, intents: &[&str]) -> Vec<String> {
     if intents.contains(&"*") {
         return Vec::new();
     }
-    let (Value::Object(a), Value::Object(b)) = (json!(before), json!(after)) else {
+    let (Value::Object(a), Value::Object(b)) = (before, after) else {
         return vec!["records are not objects".into()];
     };
     a.iter()
@@ -345,15 +345,36 @@ async fn fault_case(
     .await;
     pair.render = false;
     let hosting_before = setup(&mut pair, &f.setup).await?;
-    let record_before = pair.rust.record(42);
+    let record_before = pair.rust_panel.comparable_record(&pair.rust.record(42));
     match kind {
         "down" => pair.down = Some(super::pair::closed_port()),
-        _ => pair.fault(&Step {
-            fault: Some(kind.into()),
-            after,
-            times: Some(if kind == "expired_token" { 2 } else { 1 }),
-            ..Step::default()
-        }),
+        _ => {
+            // A call sent together with others is aimed at by its tunnel, not its position.
+            let aim = after.and_then(|n| super::concurrent::aim(&clean.calls, n));
+            let rule = |kind: &str, skip: usize, times: usize| Step {
+                fault: Some(kind.into()),
+                path: aim
+                    .as_ref()
+                    .map(|(path, _, _)| path.trim_start_matches("/api/v1/").to_owned()),
+                body: aim
+                    .as_ref()
+                    .map(|(_, tunnel, _)| [("tunnelId".to_owned(), tunnel.to_string())].into()),
+                after: Some(skip),
+                times: Some(times),
+                ..Step::default()
+            };
+            match (kind, &aim) {
+                // Revoked once while the others of the run are in flight, then refused on
+                // this call's retry alone: a second revocation would race their retries.
+                ("expired_token", Some((_, _, earlier))) => {
+                    pair.fault(&rule("expired_token", *earlier, 1));
+                    pair.fault(&rule("token_refused", *earlier + 1, 1));
+                }
+                (_, Some((_, _, earlier))) => pair.fault(&rule(kind, *earlier, 1)),
+                ("expired_token", None) => pair.fault(&rule(kind, after.unwrap_or(0), 2)),
+                (_, None) => pair.fault(&rule(kind, after.unwrap_or(0), 1)),
+            }
+        }
     }
     // The faulted attempt: both runtimes must fail alike, with a clear message.
     let both = pair.run_action(&f.action).await;
@@ -379,8 +400,15 @@ async fn fault_case(
         }
     };
     for (side, record) in [
-        ("Rust", pair.rust.record(42)),
-        ("PHP", both.php.record.clone().unwrap_or_default()),
+        (
+            "Rust",
+            pair.rust_panel.comparable_record(&pair.rust.record(42)),
+        ),
+        (
+            "PHP",
+            pair.php_panel
+                .comparable_record(&both.php.record.clone().unwrap_or_default()),
+        ),
     ] {
         let changed = unexpected_changes(&record_before, &record, f.intents);
         if !changed.is_empty() {
@@ -405,11 +433,13 @@ async fn fault_case(
     }
     match pair.action(&f.action).await {
         Ok(retry) => {
-            if retry.php.record.clone().unwrap_or_default() != clean.php_record {
+            let record = pair
+                .php_panel
+                .comparable_record(&retry.php.record.clone().unwrap_or_default());
+            if record != clean.php_record {
                 problems.push(format!(
-                    "PHP record after the retry {} != clean {}",
-                    json!(retry.php.record.clone().unwrap_or_default()),
-                    json!(clean.php_record)
+                    "PHP record after the retry {record} != clean {}",
+                    clean.php_record
                 ));
             }
         }
@@ -429,11 +459,11 @@ async fn fault_case(
             super::pair::first_difference(&clean.php_state, &php_state)
         ));
     }
-    if pair.rust.record(42) != clean.rust_record {
+    let record = pair.rust_panel.comparable_record(&pair.rust.record(42));
+    if record != clean.rust_record {
         problems.push(format!(
-            "Rust record after the retry {} != clean {}",
-            json!(pair.rust.record(42)),
-            json!(clean.rust_record)
+            "Rust record after the retry {record} != clean {}",
+            clean.rust_record
         ));
     }
     if problems.is_empty() {
@@ -466,12 +496,12 @@ pub async fn fault_matrix(version: PanelVersion) -> Tally {
                 // Every call of the clean run (FLVX_FAULT_POSITIONS=ends: the first and last).
                 _ if std::env::var("FLVX_FAULT_POSITIONS").is_ok_and(|v| v == "ends") => {
                     let mut p = vec![Some(0)];
-                    if clean.calls > 1 {
-                        p.push(Some(clean.calls - 1));
+                    if clean.calls.len() > 1 {
+                        p.push(Some(clean.calls.len() - 1));
                     }
                     p
                 }
-                _ => (0..clean.calls).map(Some).collect(),
+                _ => (0..clean.calls.len()).map(Some).collect(),
             };
             for after in positions {
                 let (f, clean, limit) = (f.clone(), clean.clone(), limit.clone());

@@ -60,6 +60,21 @@ pub struct ServiceSpec {
     pub registered: String,
 }
 
+impl ServiceSpec {
+    /// Service `id` with the standard scenario settings on these tunnels (`t1,t2`…).
+    #[allow(dead_code)] // the round-trip test's and benchmarks' (scenarios are files)
+    pub fn on_tunnels(id: u64, tunnels: &str) -> ServiceSpec {
+        ServiceSpec {
+            id,
+            options: BTreeMap::from([("tunnels".to_owned(), tunnels.to_owned())]),
+            configoptions: BTreeMap::new(),
+            due: default_due(),
+            password: default_password(),
+            registered: default_registered(),
+        }
+    }
+}
+
 fn default_due() -> String {
     "+30d".into()
 }
@@ -123,6 +138,9 @@ pub struct Step {
     pub fault: Option<String>,
     /// The path it applies to, without `/api/v1/` (default: any but login).
     pub path: Option<String>,
+    /// Only requests whose JSON body has these fields (`t1`… resolved): a fault aimed at
+    /// one of several calls sent at once, which reach the panel in any order.
+    pub body: Option<BTreeMap<String, String>>,
     /// Matching requests let through first.
     pub after: Option<usize>,
     /// How many matching requests it hits (default 1).

@@ -2,6 +2,7 @@
 //! the generated PHP module against a second, fresh fake panel; after every action both
 //! must agree on the outcome, the panel calls, the stored record and the panel's state.
 
+use super::concurrent;
 use super::model::{DAY_MS, Ids, Scenario, ServiceSpec, Step, Whmcs};
 use super::outcome::{self, Outcome};
 use super::php::{PhpAnswer, PhpSide, SMARTIES};
@@ -10,9 +11,10 @@ use flvx_api::PanelVersion;
 use flvx_api::endpoints::USER_LOGIN;
 use flvx_api::ids::{ForwardId, UserId};
 use flvx_api::models::NewUser;
-use flvx_api::testkit::{FakePanel, Fault, FaultRule};
+use flvx_api::testkit::{BindingKeys, FakePanel, Fault, FaultRule};
 use flvx_api::units::{EpochMs, Gib, Mbps, ResetDay, Status};
 use flvx_api::{Credentials, FlvxApi, FlvxClient};
+use flvx_provision::ServiceRecord;
 use serde_json::{Map, Value, json};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -62,10 +64,31 @@ impl Panel {
         }
     }
 
+    /// What each binding id the panel ever gave out stands for (see `concurrent`).
+    pub fn binding_keys(&self) -> BindingKeys {
+        match self {
+            Panel::Fake(p) => p.binding_keys(),
+            Panel::Live => BindingKeys::default(),
+        }
+    }
+
+    /// The calls since `from` as the two runtimes are compared (see `concurrent`).
+    pub fn comparable_calls_since(&self, from: usize) -> Vec<Value> {
+        match self {
+            Panel::Fake(p) => {
+                let journal = p.journal();
+                concurrent::calls(&p.binding_keys(), journal.get(from..).unwrap_or_default())
+            }
+            Panel::Live => Vec::new(),
+        }
+    }
+
     /// The database without the wall-clock columns (3.0 adds two) (the two panels run the same steps a
-    /// little apart in time; ids, expiries and everything else must match exactly).
+    /// little apart in time; ids, expiries and everything else must match exactly), binding
+    /// ids as what they stand for (see `concurrent`).
     pub fn state(&self) -> Value {
         let mut snapshot = self.fake().snapshot();
+        let keys = self.binding_keys();
         for table in ["users", "forwards", "bindings", "quotas"] {
             for row in snapshot[table].as_array_mut().into_iter().flatten() {
                 if let Some(row) = row.as_object_mut() {
@@ -75,7 +98,13 @@ impl Panel {
                 }
             }
         }
-        snapshot
+        keys.state(snapshot)
+    }
+
+    /// A record of this panel's side as it is compared: JSON, binding ids as what they
+    /// stand for on this panel (see `concurrent`).
+    pub fn comparable_record(&self, record: &ServiceRecord) -> Value {
+        concurrent::record(&self.binding_keys(), record)
     }
 }
 
@@ -102,9 +131,9 @@ pub struct Both {
     pub rust: RustAnswer,
     /// The PHP answer.
     pub php: PhpAnswer,
-    /// Rust's panel calls.
+    /// Rust's panel calls, as compared (`Panel::comparable_calls_since`).
     pub rust_calls: Vec<Value>,
-    /// PHP's panel calls.
+    /// PHP's panel calls, as compared.
     pub php_calls: Vec<Value>,
 }
 
@@ -442,8 +471,8 @@ impl Pair {
             self.php_whmcs.after_success(&php_call.function, service);
         }
         Both {
-            rust_calls: self.rust_panel.calls_since(rust_from),
-            php_calls: self.php_panel.calls_since(php_from),
+            rust_calls: self.rust_panel.comparable_calls_since(rust_from),
+            php_calls: self.php_panel.comparable_calls_since(php_from),
             rust: rust_answer,
             php: php_answer,
         }
@@ -464,6 +493,23 @@ impl Pair {
             .run(&self.php_whmcs, &self.php_ids, &call, now, down, &overrides)
             .await;
         (answer, self.php_panel.calls_since(from))
+    }
+
+    /// Runs a WHMCS action on the Rust engine only (benchmarks time each runtime alone);
+    /// its answer and panel calls, as [`Pair::php_action`] for the PHP module.
+    #[allow(dead_code)] // the benchmarks' (the suite runs both runtimes together)
+    pub async fn rust_action(&mut self, step: &Step) -> (RustAnswer, Vec<Value>) {
+        let service = self.service_of(step);
+        let now = self.now;
+        self.rust_whmcs.prepare(step, service, now);
+        let call = self.call(Which::Rust, step, service).await;
+        let from = self.rust_panel.journal_len();
+        let down = self.down.take();
+        let answer = self
+            .rust
+            .run(&self.rust_whmcs, &self.rust_ids, &call, now, down)
+            .await;
+        (answer, self.rust_panel.calls_since(from))
     }
 
     /// Everything that differs between the two answers, or from the expectation.
@@ -533,8 +579,12 @@ impl Pair {
             ));
         }
         let rust_record = self.rust.record(service);
+        let same_record = |record: &ServiceRecord| {
+            self.php_panel.comparable_record(record)
+                == self.rust_panel.comparable_record(&rust_record)
+        };
         match &both.php.record {
-            Ok(record) if *record == rust_record => {}
+            Ok(record) if same_record(record) => {}
             Ok(record) => problems.push(format!(
                 "records differ:\n      Rust: {}\n      PHP:  {}",
                 json!(rust_record),
@@ -683,12 +733,20 @@ impl Pair {
     pub fn fault(&mut self, step: &Step) {
         let kind = step.fault.as_deref().unwrap_or("");
         let fault = fault_of(kind, step.message.as_deref());
-        for panel in [&self.rust_panel, &self.php_panel] {
+        for which in [Which::Rust, Which::Php] {
+            let (panel, _, ids, _) = self.side(which);
             let mut rule = FaultRule::new(fault.clone())
                 .after(step.after.unwrap_or(0))
                 .times(step.times.unwrap_or(1));
             if let Some(path) = &step.path {
                 rule = rule.on(format!("/api/v1/{path}"));
+            }
+            for (key, value) in step.body.iter().flatten() {
+                let value = ids.resolve(value);
+                let value = value
+                    .parse::<i64>()
+                    .map_or(Value::String(value), Value::from);
+                rule = rule.when_body(key.as_str(), value);
             }
             panel.fake().inject(rule);
         }
@@ -732,8 +790,10 @@ pub fn fault_of(kind: &str, message: Option<&str>) -> Fault {
     match kind {
         "html502" => Fault::Html502,
         "malformed_json" => Fault::MalformedJson,
+        "oversized" => Fault::Oversized,
         "internal_error" => Fault::InternalError(message.unwrap_or("数据库错误").to_owned()),
         "expired_token" => Fault::ExpiredToken,
+        "token_refused" => Fault::TokenRefused,
         "timeout" => Fault::Latency(Duration::from_millis(LATENCY_MS)),
         "connection_drop" => Fault::ConnectionDrop,
         other => panic!("unknown fault {other}"),

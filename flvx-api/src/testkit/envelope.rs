@@ -161,6 +161,14 @@ impl Wire {
         self
     }
 
+    /// The body padded with white space to one byte past the clients' size cap.
+    pub(crate) fn oversized(mut self) -> Wire {
+        let limit = crate::endpoints::MAX_RESPONSE_BYTES;
+        let padding = (limit + 1).saturating_sub(self.body.len());
+        self.body.push_str(&" ".repeat(padding));
+        self
+    }
+
     /// The wiremock response, with the panel's CORS headers.
     pub(crate) fn into_template(self) -> ResponseTemplate {
         let template = ResponseTemplate::new(self.status)

@@ -1,6 +1,7 @@
 //! Fault injection: rules that make chosen requests fail the way a real deployment can.
 
 use crate::endpoints::USER_LOGIN;
+use serde_json::Value;
 use std::time::Duration;
 
 /// A failure to inject into a request.
@@ -12,6 +13,10 @@ pub enum Fault {
     Latency(Duration),
     /// A reverse proxy answers HTTP 502 with nginx's HTML page. The request is not processed.
     Html502,
+    /// The request is processed (its effects happen), and its answer is padded past
+    /// [`crate::endpoints::MAX_RESPONSE_BYTES`] with white space (still valid JSON): a
+    /// wrong address serving a big file, say.
+    Oversized,
     /// The request is processed (its effects happen), then the answer is cut in half:
     /// HTTP 200 with truncated JSON.
     MalformedJson,
@@ -21,9 +26,15 @@ pub enum Fault {
     /// The request is answered `401 "无效的token或token已过期"` and every token issued so far
     /// becomes invalid, as if they had all expired. The request is not processed.
     ExpiredToken,
+    /// The request is answered `401 "无效的token或token已过期"` like an expired token, but
+    /// no other token is touched: a token the panel refuses again right after a fresh
+    /// login, without also revoking the tokens of calls still in flight beside it. The
+    /// request is not processed.
+    TokenRefused,
 }
 
-/// When to inject a [`Fault`]: on which path, after how many matching requests, how often.
+/// When to inject a [`Fault`]: on which path (and body), after how many matching requests,
+/// how often.
 ///
 /// `FaultRule::new(fault)` matches any path except `user/login`, fires on the first
 /// matching request (`after(0)`) and only once (`times(1)`).
@@ -31,6 +42,7 @@ pub enum Fault {
 pub struct FaultRule {
     fault: Fault,
     path: Option<String>,
+    body: Vec<(String, Value)>,
     after: usize,
     times: usize,
     seen: usize,
@@ -43,6 +55,7 @@ impl FaultRule {
         FaultRule {
             fault,
             path: None,
+            body: Vec::new(),
             after: 0,
             times: 1,
             seen: 0,
@@ -53,6 +66,14 @@ impl FaultRule {
     /// Only requests to this exact path (e.g. `endpoints::USER_LIST.path`) match.
     pub fn on(mut self, path: impl Into<String>) -> Self {
         self.path = Some(path.into());
+        self
+    }
+
+    /// Only requests whose JSON body has `key` set to `value` match. Calls a client sends
+    /// at once reach the panel in any order, so "the second assign" is not one request
+    /// from run to run; "the assign of tunnel 2" is.
+    pub fn when_body(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.body.push((key.into(), value.into()));
         self
     }
 
@@ -68,11 +89,16 @@ impl FaultRule {
         self
     }
 
-    fn matches(&self, path: &str) -> bool {
-        match &self.path {
+    fn matches(&self, path: &str, body: Option<&Value>) -> bool {
+        let path_matches = match &self.path {
             Some(p) => p == path,
             None => path != USER_LOGIN.path,
-        }
+        };
+        path_matches
+            && self
+                .body
+                .iter()
+                .all(|(key, value)| body.and_then(|b| b.get(key)) == Some(value))
     }
 }
 
@@ -93,12 +119,12 @@ impl Faults {
         self.rules.clear();
     }
 
-    /// Counts a request to `path` against every matching rule and returns the fault of the
-    /// first rule that is due.
-    pub(crate) fn select(&mut self, path: &str) -> Option<Fault> {
+    /// Counts a request to `path` with this JSON body against every matching rule and
+    /// returns the fault of the first rule that is due.
+    pub(crate) fn select(&mut self, path: &str, body: Option<&Value>) -> Option<Fault> {
         let mut chosen = None;
         for rule in &mut self.rules {
-            if !rule.matches(path) {
+            if !rule.matches(path, body) {
                 continue;
             }
             rule.seen += 1;
@@ -120,22 +146,40 @@ mod tests {
     fn after_and_times() {
         let mut faults = Faults::default();
         faults.inject(FaultRule::new(Fault::Html502).on("/a").after(1).times(2));
-        assert_eq!(faults.select("/b"), None);
-        assert_eq!(faults.select("/a"), None);
-        assert_eq!(faults.select("/a"), Some(Fault::Html502));
-        assert_eq!(faults.select("/a"), Some(Fault::Html502));
-        assert_eq!(faults.select("/a"), None);
+        assert_eq!(faults.select("/b", None), None);
+        assert_eq!(faults.select("/a", None), None);
+        assert_eq!(faults.select("/a", None), Some(Fault::Html502));
+        assert_eq!(faults.select("/a", None), Some(Fault::Html502));
+        assert_eq!(faults.select("/a", None), None);
+    }
+
+    #[test]
+    fn body_rule_picks_one_of_concurrent_calls() {
+        let mut faults = Faults::default();
+        faults.inject(
+            FaultRule::new(Fault::Html502)
+                .on("/a")
+                .when_body("tunnelId", 2),
+        );
+        let (one, two) = (
+            serde_json::json!({"tunnelId": 1}),
+            serde_json::json!({"tunnelId": 2}),
+        );
+        assert_eq!(faults.select("/a", Some(&one)), None);
+        assert_eq!(faults.select("/a", None), None);
+        assert_eq!(faults.select("/a", Some(&two)), Some(Fault::Html502));
+        assert_eq!(faults.select("/a", Some(&two)), None);
     }
 
     #[test]
     fn default_rule_skips_login() {
         let mut faults = Faults::default();
         faults.inject(FaultRule::new(Fault::ConnectionDrop));
-        assert_eq!(faults.select(USER_LOGIN.path), None);
+        assert_eq!(faults.select(USER_LOGIN.path, None), None);
         assert_eq!(
-            faults.select("/api/v1/user/list"),
+            faults.select("/api/v1/user/list", None),
             Some(Fault::ConnectionDrop)
         );
-        assert_eq!(faults.select("/api/v1/user/list"), None);
+        assert_eq!(faults.select("/api/v1/user/list", None), None);
     }
 }

@@ -58,6 +58,7 @@
 //! connection and speed limiters themselves (only the warnings they cause).
 
 mod auth;
+mod binding_keys;
 mod clock;
 mod config;
 mod decode;
@@ -72,13 +73,16 @@ mod policy;
 mod profile;
 mod quota;
 mod responder;
+mod rtt_proxy;
 mod snapshot;
 mod ssrf;
 mod state;
 mod tokens;
 
+pub use binding_keys::BindingKeys;
 pub use faults::{Fault, FaultRule};
 pub use journal::{Identity, JournalEntry};
+pub use rtt_proxy::RttProxy;
 
 use crate::ids::{ForwardId, SpeedLimitId, TunnelGroupId, TunnelId, UserGroupId, UserId};
 use crate::units::Mbps;
@@ -450,5 +454,11 @@ impl FakePanel {
     /// `pausedForwardIds`; windows as stored, not rolled). A 2.1 snapshot has none of them.
     pub fn snapshot(&self) -> serde_json::Value {
         lock(&self.state).snapshot()
+    }
+
+    /// What every binding id this panel ever gave out stands for (removed bindings too),
+    /// to compare panels that made the same bindings in another order.
+    pub fn binding_keys(&self) -> BindingKeys {
+        BindingKeys::from_history(lock(&self.state).binding_history.clone())
     }
 }

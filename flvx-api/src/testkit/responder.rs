@@ -31,7 +31,8 @@ pub(crate) struct DropMatcher(pub(crate) Shared);
 impl Match for DropMatcher {
     fn matches(&self, request: &Request) -> bool {
         let mut st = lock(&self.0);
-        let fault = st.faults.select(request.url.path());
+        let body = body_value(&request.body);
+        let fault = st.faults.select(request.url.path(), body.as_ref());
         if fault == Some(Fault::ConnectionDrop) {
             st.pending = None;
             let identity = st.identity(header(request).as_deref());
@@ -52,7 +53,10 @@ impl Respond for PanelResponder {
         let mut st = lock(&self.0);
         let fault = match st.pending.take() {
             Some(fault) => fault,
-            None => st.faults.select(request.url.path()),
+            None => {
+                let body = body_value(&request.body);
+                st.faults.select(request.url.path(), body.as_ref())
+            }
         };
         st.handle(request, fault)
     }
@@ -128,9 +132,17 @@ impl State {
                     Some(401),
                 )
             }
+            Some(Fault::TokenRefused) => (
+                Reply::err(401, auth::INVALID_TOKEN).to_wire(self.now()),
+                Some(401),
+            ),
             Some(Fault::MalformedJson) => {
                 let reply = self.dispatch(request, header.as_deref());
                 (reply.to_wire(self.now()).truncated(), None)
+            }
+            Some(Fault::Oversized) => {
+                let reply = self.dispatch(request, header.as_deref());
+                (reply.to_wire(self.now()).oversized(), reply.code())
             }
             Some(Fault::Latency(d)) => {
                 delay = Some(*d);

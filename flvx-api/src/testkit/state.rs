@@ -192,6 +192,8 @@ pub(crate) struct State {
     pub(crate) faults: Faults,
     /// The fault chosen for the request being handled (see `responder`).
     pub(crate) pending: Option<Option<Fault>>,
+    /// (user, tunnel) of every binding ever made, removed ones too, by id.
+    pub(crate) binding_history: BTreeMap<i64, (i64, i64)>,
 }
 
 impl State {
@@ -244,6 +246,7 @@ impl State {
             journal: Vec::new(),
             faults: Faults::default(),
             pending: None,
+            binding_history: BTreeMap::new(),
         }
     }
 

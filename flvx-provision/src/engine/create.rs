@@ -13,7 +13,7 @@ const ACTION: Msg = Msg::ActionCreate;
 
 impl Engine {
     /// Creates the panel account of `service`. Calls: `user/create`, `user/list` (the id;
-    /// creates return none), one `tunnel/user/assign` per tunnel, one `tunnel/user/list`
+    /// creates return none), one `tunnel/user/assign` per tunnel (all at once), one `tunnel/user/list`
     /// (binding ids). A retry after any failure converges; a same-named user this service
     /// did not create is refused. On an already provisioned service this re-applies the plan
     /// (and brings back one terminated with the `disable` action).
@@ -67,10 +67,11 @@ impl Engine {
             Err(e) => return Err(e),
         };
         record.pushed_expiry = Some(service.expiry());
-        for tunnel in &tunnels {
-            let assign = desired_binding(service, user.id, *tunnel);
-            self.api.assign_binding(&assign).await.during(ACTION)?;
-        }
+        let assigns: Vec<_> = tunnels
+            .iter()
+            .map(|t| desired_binding(service, user.id, *t))
+            .collect();
+        self.assign_bindings(&assigns, ACTION).await?;
         let bindings = self.api.list_bindings(user.id).await.during(ACTION)?;
         record.user_id = Some(user.id);
         record.bindings = bindings

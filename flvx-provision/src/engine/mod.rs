@@ -15,6 +15,7 @@ mod create;
 mod customer;
 mod ownership;
 mod package;
+mod parallel;
 mod repush;
 mod suspend;
 mod terminate;
@@ -22,6 +23,7 @@ mod traffic;
 
 pub use create::MAX_PASSWORD_BYTES;
 pub use customer::ForwardRequest;
+pub use parallel::MAX_PARALLEL_CALLS;
 
 use crate::dates::{Date, days_ms};
 use crate::error::{PanelContext, ProvisionError};

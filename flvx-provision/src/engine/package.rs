@@ -13,8 +13,9 @@ use flvx_api::recipes;
 impl Engine {
     /// Applies a new plan: quota, limits, speed and tunnels. The expiry is kept (it comes
     /// from the due date). Calls: `user/update`, `tunnel/user/list`, a `tunnel/user/assign`
-    /// per new tunnel or changed speed limit; when tunnels were dropped, one `forward/list`,
-    /// a `forward/batch-delete` if they carry forwards, and a `tunnel/user/remove` each; a
+    /// per new tunnel or changed speed limit (all at once); when tunnels were dropped, one
+    /// `forward/list`, a `forward/batch-delete` if they carry forwards, and a
+    /// `tunnel/user/remove` each (all at once); a
     /// second `tunnel/user/list` only when a binding was created; and when an existing
     /// binding was re-assigned, `forward/list` and `forward/batch-pause` of the paused
     /// forwards on it (the re-push restarted them on the node, §4.7).
@@ -166,10 +167,12 @@ impl Engine {
             }
             self.save(service.id, record).await?;
         }
-        for tunnel in missing.iter().chain(&reassign) {
-            let assign = desired_binding(service, user, *tunnel);
-            self.api.assign_binding(&assign).await.during(action)?;
-        }
+        let assigns: Vec<_> = missing
+            .iter()
+            .chain(&reassign)
+            .map(|t| desired_binding(service, user, *t))
+            .collect();
+        self.assign_bindings(&assigns, action).await?;
         let dropped: Vec<TunnelId> = record
             .bindings
             .keys()
@@ -204,9 +207,11 @@ impl Engine {
         if let Some(e) = outcome.error(BatchOp::Delete) {
             return Err(e);
         }
-        for binding in bindings.iter().filter(|b| dropped.contains(&b.tunnel_id)) {
-            self.api.remove_binding(binding.id).await.during(action)?;
-        }
-        Ok(())
+        let doomed: Vec<_> = bindings
+            .iter()
+            .filter(|b| dropped.contains(&b.tunnel_id))
+            .map(|b| b.id)
+            .collect();
+        self.remove_bindings(&doomed, action).await
     }
 }

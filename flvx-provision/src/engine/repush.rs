@@ -5,14 +5,14 @@
 
 use super::batch::BatchOp;
 use super::{Engine, Service, desired_binding, ids_where};
-use crate::error::{PanelContext, ProvisionError};
+use crate::error::ProvisionError;
 use crate::messages::Msg;
 use crate::store::ServiceRecord;
 use flvx_api::ids::{TunnelId, UserId};
 
 impl Engine {
     /// Writes every stored binding with status 1: the only way to undo the daily expiry
-    /// job's binding disable. One `tunnel/user/assign` per binding.
+    /// job's binding disable. One `tunnel/user/assign` per binding, all at once.
     pub(crate) async fn reenable_bindings(
         &self,
         service: &Service,
@@ -21,10 +21,11 @@ impl Engine {
         action: Msg,
     ) -> Result<Vec<TunnelId>, ProvisionError> {
         let tunnels: Vec<TunnelId> = record.bindings.keys().copied().collect();
-        for tunnel in &tunnels {
-            let assign = desired_binding(service, user, *tunnel);
-            self.api.assign_binding(&assign).await.during(action)?;
-        }
+        let assigns: Vec<_> = tunnels
+            .iter()
+            .map(|t| desired_binding(service, user, *t))
+            .collect();
+        self.assign_bindings(&assigns, action).await?;
         Ok(tunnels)
     }
 

@@ -11,6 +11,7 @@
 pub mod stores;
 
 use flvx_api::endpoints;
+use flvx_api::ids::BindingId;
 use flvx_api::ids::{ForwardId, SpeedLimitId, TunnelId, UserId};
 use flvx_api::testkit::{FakePanel, JournalEntry};
 use flvx_api::units::{EpochMs, Mbps};
@@ -175,9 +176,24 @@ impl World {
         self.rows("forwards").into_iter().find(|f| f["id"] == id.0)
     }
 
+    /// `record` with its binding ids as what they stand for on this panel
+    /// (`BindingKeys::id` of the testkit): the engine sends the assigns of several tunnels at once, so
+    /// two worlds number the same bindings in different orders.
+    pub fn comparable(&self, record: ServiceRecord) -> ServiceRecord {
+        let keys = self.panel.binding_keys();
+        let bindings = record
+            .bindings
+            .iter()
+            .map(|(tunnel, id)| (*tunnel, BindingId(keys.id(id.0))))
+            .collect();
+        ServiceRecord { bindings, ..record }
+    }
+
     /// The database without the wall-clock columns, to compare two panels that went through
-    /// the same operations at slightly different moments.
+    /// the same operations at slightly different moments; binding ids as what they stand
+    /// for ([`World::comparable`]).
     pub fn state(&self) -> Value {
+        let keys = self.panel.binding_keys();
         let mut snapshot = self.panel.snapshot();
         for table in ["users", "forwards", "bindings"] {
             if let Some(rows) = snapshot[table].as_array_mut() {
@@ -192,7 +208,7 @@ impl World {
                 }
             }
         }
-        snapshot
+        keys.state(snapshot)
     }
 
     /// Adds a forward as the customer through the engine.

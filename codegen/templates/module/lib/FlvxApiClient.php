@@ -222,18 +222,7 @@ final class FlvxApiClient
      */
     public function call(string $endpointName, array $body = array())
     {
-        if (!isset(self::ENDPOINTS[$endpointName])) {
-            throw new FlvxApiException(FlvxApiException::CONFIG, 'Unknown FLVX endpoint ' . $endpointName . '.');
-        }
-        $endpoint = self::ENDPOINTS[$endpointName];
-        foreach (array_keys($body) as $key) {
-            if (!in_array($key, $endpoint['keys'], true)) {
-                throw new FlvxApiException(
-                    FlvxApiException::CONFIG,
-                    'Request key ' . $key . ' is not sent to ' . $endpoint['path'] . ' (strict endpoints reject unknown keys).'
-                );
-            }
-        }
+        $endpoint = self::endpoint($endpointName, array($body));
         if ($endpoint['auth'] === 'public') {
             return $this->dataOf($this->send($endpoint, $body, null), $endpoint['path']);
         }
@@ -244,6 +233,78 @@ final class FlvxApiClient
             $envelope = $this->send($endpoint, $body, $this->token());
         }
         return $this->dataOf($envelope, $endpoint['path']);
+    }
+
+    /**
+     * Calls one endpoint with several independent bodies at once (per-tunnel binding
+     * writes): every call is answered before this returns. On a body 401 the token is
+     * renewed once and only the refused calls are sent again, once.
+     *
+     * @param array[] $bodies
+     * @return array in the order of `$bodies`, each call's `data`, or the
+     *     FlvxApiException that call failed with
+     * @throws FlvxApiException when no call could be sent (unknown endpoint or key, login)
+     */
+    public function callAll(string $endpointName, array $bodies): array
+    {
+        $bodies = array_values($bodies);
+        $endpoint = self::endpoint($endpointName, $bodies);
+        if (count($bodies) === 0) {
+            return array();
+        }
+        $token = $endpoint['auth'] === 'public' ? null : $this->token();
+        $answers = $this->sendAll($endpoint, $bodies, $token);
+        $refused = array();
+        foreach ($answers as $i => $answer) {
+            if ($token !== null && is_array($answer) && (int) $answer['code'] === 401) {
+                $refused[$i] = $bodies[$i];
+            }
+        }
+        if (count($refused) > 0 && $this->fixedToken === '') {
+            FlvxTokenCache::forget($this->cacheKey(), $token);
+            $again = $this->sendAll($endpoint, array_values($refused), $this->token());
+            foreach (array_keys($refused) as $n => $i) {
+                $answers[$i] = $again[$n];
+            }
+        }
+        $results = array();
+        foreach ($answers as $answer) {
+            if ($answer instanceof FlvxApiException) {
+                $results[] = $answer;
+                continue;
+            }
+            try {
+                $results[] = $this->dataOf($answer, $endpoint['path']);
+            } catch (FlvxApiException $e) {
+                $results[] = $e;
+            }
+        }
+        return $results;
+    }
+
+    /**
+     * The endpoint of a table name, checking every body sends only its keys.
+     *
+     * @param array[] $bodies
+     * @throws FlvxApiException
+     */
+    private static function endpoint(string $endpointName, array $bodies): array
+    {
+        if (!isset(self::ENDPOINTS[$endpointName])) {
+            throw new FlvxApiException(FlvxApiException::CONFIG, 'Unknown FLVX endpoint ' . $endpointName . '.');
+        }
+        $endpoint = self::ENDPOINTS[$endpointName];
+        foreach ($bodies as $body) {
+            foreach (array_keys($body) as $key) {
+                if (!in_array($key, $endpoint['keys'], true)) {
+                    throw new FlvxApiException(
+                        FlvxApiException::CONFIG,
+                        'Request key ' . $key . ' is not sent to ' . $endpoint['path'] . ' (strict endpoints reject unknown keys).'
+                    );
+                }
+            }
+        }
+        return $endpoint;
     }
 {% for e in ir.endpoints %}
     /** {{ e.http_method }} {{ e.path }} */
@@ -329,54 +390,87 @@ final class FlvxApiClient
     }
 
     /**
-     * One HTTP request; returns the decoded envelope.
+     * One HTTP request, on the panel's kept-alive connection (FlvxHttp); returns the
+     * decoded envelope.
      *
      * @throws FlvxApiException on transport failure or a non-envelope answer
      */
     private function send(array $endpoint, array $body, $token, array $extraHeaders = array()): array
     {
-        $path = $endpoint['path'];
-        $payload = json_encode(empty($body) ? new \stdClass() : $body, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES);
+        $answers = $this->sendAll($endpoint, array($body), $token, $extraHeaders);
+        if ($answers[0] instanceof FlvxApiException) {
+            throw $answers[0];
+        }
+        return $answers[0];
+    }
+
+    /**
+     * Requests to one endpoint, sent at once on the panel's connections (FlvxHttp).
+     *
+     * @param array[] $bodies
+     * @return array in the order of `$bodies`, each the decoded envelope, or the
+     *     FlvxApiException of a transport failure or a non-envelope answer
+     */
+    private function sendAll(array $endpoint, array $bodies, $token, array $extraHeaders = array()): array
+    {
         $headers = array_merge(array('Content-Type: application/json', 'Accept: application/json'), $extraHeaders);
         if ($token !== null) {
             $headers[] = 'Authorization: ' . $token;
         }
-        $curl = curl_init($this->baseUrl . $path);
-        curl_setopt_array($curl, array(
-            CURLOPT_CUSTOMREQUEST => $endpoint['method'],
-            CURLOPT_POSTFIELDS => $endpoint['method'] === 'POST' ? $payload : null,
-            CURLOPT_HTTPHEADER => $headers,
-            CURLOPT_RETURNTRANSFER => true,
-            CURLOPT_FOLLOWLOCATION => false,
-            CURLOPT_CONNECTTIMEOUT_MS => self::timeoutMs('FLVX_CONNECT_TIMEOUT_MS', FlvxConstants::CONNECT_TIMEOUT_SECONDS),
-            CURLOPT_TIMEOUT_MS => self::timeoutMs('FLVX_TIMEOUT_MS', FlvxConstants::TIMEOUT_SECONDS),
-            // Sub-second timeouts need this with libcurl's default resolver.
-            CURLOPT_NOSIGNAL => true,
-            CURLOPT_SSL_VERIFYPEER => $this->verifyTls,
-            CURLOPT_SSL_VERIFYHOST => $this->verifyTls ? 2 : 0,
-        ));
-        $raw = curl_exec($curl);
-        $status = (int) curl_getinfo($curl, CURLINFO_HTTP_CODE);
-        $error = curl_error($curl);
-        curl_close($curl);
-        $this->log($path, $body, $raw === false ? $error : (string) $raw, $token);
+        $requests = array();
+        foreach ($bodies as $body) {
+            $requests[] = array(
+                'url' => $this->baseUrl . $endpoint['path'],
+                'method' => $endpoint['method'],
+                'payload' => json_encode(empty($body) ? new \stdClass() : $body, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES),
+                'headers' => $headers,
+                'connect_timeout_ms' => self::timeoutMs('FLVX_CONNECT_TIMEOUT_MS', FlvxConstants::CONNECT_TIMEOUT_SECONDS),
+                'timeout_ms' => self::timeoutMs('FLVX_TIMEOUT_MS', FlvxConstants::TIMEOUT_SECONDS),
+                'verify_tls' => $this->verifyTls,
+            );
+        }
+        $answers = FlvxHttp::forPanel($this->baseUrl)->exchange($requests);
+        $envelopes = array();
+        foreach (array_values($bodies) as $i => $body) {
+            $envelopes[] = $this->envelopeOf($endpoint['path'], $body, $answers[$i], $token);
+        }
+        return $envelopes;
+    }
+
+    /**
+     * The decoded envelope of one answer (logged first), or why there is none.
+     *
+     * @return array|FlvxApiException
+     */
+    private function envelopeOf(string $path, array $body, array $answer, $token)
+    {
+        $raw = $answer['body'];
+        if (!empty($answer['oversized'])) {
+            $mib = (int) (FlvxConstants::MAX_RESPONSE_BYTES / 1048576);
+            $this->log($path, $body, 'an answer of more than ' . $mib . ' MiB, dropped', $token);
+            return new FlvxApiException(
+                FlvxApiException::UNEXPECTED,
+                $path . ' answered with more than ' . $mib . ' MiB, which no FLVX panel sends: check that the server address points at the FLVX panel itself',
+                $path
+            );
+        }
+        $this->log($path, $body, $raw === false ? $answer['error'] : (string) $raw, $token);
         if ($raw === false) {
-            throw new FlvxApiException(
+            return new FlvxApiException(
                 FlvxApiException::TRANSPORT,
-                'could not reach the FLVX panel at ' . $path . ': ' . $error,
+                'could not reach the FLVX panel at ' . $path . ': ' . $answer['error'],
                 $path
             );
         }
         $envelope = json_decode((string) $raw, true);
         if (!is_array($envelope) || !array_key_exists('code', $envelope) || !is_int($envelope['code'])) {
-            $snippet = self::snippet((string) $raw);
-            throw new FlvxApiException(
+            return new FlvxApiException(
                 FlvxApiException::UNEXPECTED,
-                $path . ' answered HTTP ' . $status . ' with a non-FLVX body: ' . $snippet,
+                $path . ' answered HTTP ' . $answer['status'] . ' with a non-FLVX body: ' . self::snippet((string) $raw),
                 $path,
                 null,
                 null,
-                $status
+                $answer['status']
             );
         }
         return $envelope;

@@ -8,8 +8,9 @@ if (!defined('WHMCS')) {
 
 /**
  * The lifecycle engine, step for step the Rust `flvx_provision::Engine`: the same panel
- * calls in the same order with the same values, the same catalogue errors, and the
- * service record saved at the same points (only after the panel confirmed).
+ * calls in the same order with the same values (the per-tunnel binding writes sent at
+ * once, as there, engine/parallel.php), the same catalogue errors, and the service record
+ * saved at the same points (only after the panel confirmed).
  *
  * Updates on the panel are full replaces, so every write is computed from the plan and
  * the service's own state; the panel is read only for what the plan cannot know.
@@ -21,6 +22,7 @@ final class FlvxEngine
     use FlvxEngineCustomer;
     use FlvxEngineOwnership;
     use FlvxEnginePackage;
+    use FlvxEngineParallel;
     use FlvxEngineRepush;
     use FlvxEngineSuspend;
     use FlvxEngineTerminate;

@@ -30,6 +30,11 @@ final class FlvxViews
         foreach ($bindings as $binding) {
             $tunnelViews[] = self::tunnelView($binding);
         }
+        // The panel lists bindings in the order they were made, and the engine makes those
+        // of several tunnels at once: tunnel order is what stays put.
+        usort($tunnelViews, function (array $a, array $b) {
+            return $a['id'] <=> $b['id'];
+        });
         $forwardViews = array();
         foreach ($forwards as $forward) {
             $forwardViews[] = self::forwardView($forward);

@@ -82,6 +82,8 @@ fn upsert(st: &mut State, req: &Map<String, Value>) -> Result<(), String> {
             status: pick(status, 1),
         };
         st.seq.binding = binding.id;
+        st.binding_history
+            .insert(binding.id, (binding.user_id, binding.tunnel_id));
         st.bindings.insert(binding.id, binding);
         if st.profile.bindings_v3 {
             st.repush_user_tunnel(user_id, tunnel_id);

@@ -81,6 +81,12 @@ final class FlvxConstants
     /** Its value. */
     const API_CLIENT_NAME = 'whmcs';
 
+    /** Most independent panel calls in flight at once (per-tunnel assigns and removes). */
+    const MAX_PARALLEL_CALLS = 8;
+
+    /** Largest panel answer read; a larger one is refused. */
+    const MAX_RESPONSE_BYTES = 16777216;
+
     /** FLVX 3.0's bcrypt refuses longer passwords. */
     const MAX_PASSWORD_BYTES = 72;
 

@@ -30,7 +30,7 @@ trait FlvxEngineCreate
 
     /**
      * Creates the panel account. Calls: `user/create`, `user/list` (the id; creates return
-     * none), one `tunnel/user/assign` per tunnel, one `tunnel/user/list` (binding ids). A
+     * none), one `tunnel/user/assign` per tunnel (all at once), one `tunnel/user/list` (binding ids). A
      * retry after any failure converges; a same-named user this service did not create is
      * refused. On an already provisioned service this re-applies the plan (sync).
      *
@@ -73,9 +73,11 @@ trait FlvxEngineCreate
         }
         $record['pushed_expiry'] = $service->expiryMs();
         $userId = (int) $user['id'];
+        $assigns = array();
         foreach ($tunnels as $tunnel) {
-            $this->call($this->api, 'binding_assign', $this->desiredBinding($service, $userId, $tunnel), $action);
+            $assigns[] = $this->desiredBinding($service, $userId, $tunnel);
         }
+        $this->assignBindings($assigns, $action);
         $bindings = $this->bindingsOf($userId, $action);
         $record['user_id'] = $userId;
         $record['bindings'] = $this->bindingMap($bindings, $tunnels);

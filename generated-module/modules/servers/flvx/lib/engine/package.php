@@ -17,8 +17,9 @@ trait FlvxEnginePackage
     /**
      * Applies a new plan: quota, limits, speed and tunnels; the expiry is kept (it comes
      * from the due date). Calls: `user/update`, `tunnel/user/list`, a `tunnel/user/assign`
-     * per new tunnel or changed speed limit; when tunnels were dropped, one `forward/list`,
-     * a `forward/batch-delete` if they carry forwards, and a `tunnel/user/remove` each; a
+     * per new tunnel or changed speed limit (all at once); when tunnels were dropped, one
+     * `forward/list`, a `forward/batch-delete` if they carry forwards, and a
+     * `tunnel/user/remove` each (all at once); a
      * second `tunnel/user/list` only when a binding was created; and when an existing
      * binding was re-assigned, `forward/list` and `forward/batch-pause` of the paused
      * forwards on it (the re-push restarted them on the node).
@@ -158,9 +159,11 @@ trait FlvxEnginePackage
             $record['repause_tunnels'] = self::mergeIds($record['repause_tunnels'], $reassign);
             $this->store->save($service->id, $record);
         }
+        $assigns = array();
         foreach (array_merge($missing, $reassign) as $tunnel) {
-            $this->call($this->api, 'binding_assign', $this->desiredBinding($service, $user, $tunnel), $action);
+            $assigns[] = $this->desiredBinding($service, $user, $tunnel);
         }
+        $this->assignBindings($assigns, $action);
         $dropped = array();
         foreach (array_keys($record['bindings']) as $tunnel) {
             if (!in_array((int) $tunnel, $tunnels, true)) {
@@ -192,10 +195,12 @@ trait FlvxEnginePackage
         }
         $outcome = $this->batch($user, $doomed, self::DELETE, $action);
         $this->throwIfFailed($outcome, self::DELETE);
+        $removed = array();
         foreach ($bindings as $binding) {
             if (in_array((int) $binding['tunnelId'], $dropped, true)) {
-                $this->call($this->api, 'binding_remove', array('id' => (int) $binding['id']), $action);
+                $removed[] = (int) $binding['id'];
             }
         }
+        $this->removeBindings($removed, $action);
     }
 }

@@ -16,16 +16,18 @@ trait FlvxEngineRepush
 {
     /**
      * Writes every stored binding with status 1: the only way to undo the daily expiry
-     * job's binding disable. One `tunnel/user/assign` per binding.
+     * job's binding disable. One `tunnel/user/assign` per binding, all at once.
      *
      * @return int[] the re-pushed tunnels
      */
     private function reenableBindings(FlvxService $service, array $record, int $user, string $action): array
     {
         $tunnels = array_map('intval', array_keys($record['bindings']));
+        $assigns = array();
         foreach ($tunnels as $tunnel) {
-            $this->call($this->api, 'binding_assign', $this->desiredBinding($service, $user, $tunnel), $action);
+            $assigns[] = $this->desiredBinding($service, $user, $tunnel);
         }
+        $this->assignBindings($assigns, $action);
         return $tunnels;
     }
 
