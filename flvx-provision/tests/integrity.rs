@@ -117,27 +117,7 @@ async fn a_user_group_dropped_from_the_plan_is_dropped_on_the_panel(version: Pan
 async fn a_retry_never_adopts_a_customer_that_renamed_itself_to_the_services_name(
     version: PanelVersion,
 ) {
-    let w = World::new(version).await;
-    let due = Due::in_days(38);
-    let opts = Opts::standard(&w);
-    let attacker = Service {
-        password: "Att4cker-pw".into(),
-        ..opts.service(43, &due)
-    };
-    w.engine
-        .create(&attacker)
-        .await
-        .expect("the attacker's service");
-    let victim = opts.service(SERVICE_ID, &due);
-    w.panel
-        .inject(FaultRule::new(Fault::Html502).on(endpoints::USER_CREATE.path));
-    w.engine
-        .create(&victim)
-        .await
-        .expect_err("the first attempt fails");
-    assert!(w.record(SERVICE_ID).create_pending);
-
-    rename(&w, "flvx43", USERNAME).await;
+    let (w, victim) = squatted_half_create(version).await;
     let before = w.user(USERNAME);
     assert_eq!(before["expTime"], victim.expiry().get(), "the same expiry");
     let attacker_id = UserId(int(&before, "id"));
@@ -157,6 +137,17 @@ async fn a_retry_never_adopts_a_customer_that_renamed_itself_to_the_services_nam
 #[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
 #[tokio::test]
 async fn terminate_never_deletes_a_renamed_customer_with_the_same_expiry(version: PanelVersion) {
+    let (w, victim) = squatted_half_create(version).await;
+
+    w.engine.terminate(&victim).await.expect("terminate");
+    assert_eq!(w.panel.requests_to(endpoints::USER_DELETE.path), 0);
+    assert_eq!(w.users_named(USERNAME).len(), 1, "the renamed user lives");
+}
+
+/// Service 43 (password `Att4cker-pw`) is provisioned; service 42's first create fails
+/// before reaching the panel; then 43's customer renames its user to 42's name. Both have
+/// the same due date, so the same expiry.
+async fn squatted_half_create(version: PanelVersion) -> (World, Service) {
     let w = World::new(version).await;
     let due = Due::in_days(38);
     let opts = Opts::standard(&w);
@@ -175,11 +166,9 @@ async fn terminate_never_deletes_a_renamed_customer_with_the_same_expiry(version
         .create(&victim)
         .await
         .expect_err("the first attempt fails");
+    assert!(w.record(SERVICE_ID).create_pending);
     rename(&w, "flvx43", USERNAME).await;
-
-    w.engine.terminate(&victim).await.expect("terminate");
-    assert_eq!(w.panel.requests_to(endpoints::USER_DELETE.path), 0);
-    assert_eq!(w.users_named(USERNAME).len(), 1, "the renamed user lives");
+    (w, victim)
 }
 
 /// Renames a panel user, as the customer can itself (`user/updatePassword`).
