@@ -32,13 +32,6 @@ trait FlvxEngineRepush
     }
 
     /**
-     * Pauses again, on the node, every forward the panel shows as paused on `$tunnels`
-     * (a binding write re-pushed and so restarted them). Calls: `forward/list`, and
-     * `forward/batch-pause` when any is paused there.
-     *
-     * @param int[] $tunnels
-     */
-    /**
      * Whether a binding write restarts paused forwards on the node (2.1), so that they must
      * be paused again; 3.0 re-pauses them itself.
      */
@@ -47,6 +40,13 @@ trait FlvxEngineRepush
         return !$this->isVersion3($action);
     }
 
+    /**
+     * Pauses again, on the node, every forward the panel shows as paused on `$tunnels`
+     * (a binding write re-pushed and so restarted them). Calls: `forward/list`, and
+     * `forward/batch-pause` when any is paused there.
+     *
+     * @param int[] $tunnels
+     */
     private function repause(int $user, array $tunnels, string $action): void
     {
         if (count($tunnels) === 0 || !$this->repushRestartsPaused($action)) {
