@@ -312,3 +312,37 @@ async fn customers_see_no_transport_details(version: PanelVersion) {
     assert!(!customer.contains("127.0.0.1") && !customer.contains(":1"));
     assert!(!err.customer_message(Lang::Zh).contains("127.0.0.1"));
 }
+
+/// One customer with two services and one password renames the user of the first to the
+/// name of the second while the second's create is unfinished: the password proof passes,
+/// but the user is the first service's, and no two services may share one user.
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
+#[tokio::test]
+async fn no_two_services_are_ever_bound_to_one_user(version: PanelVersion) {
+    let w = World::new(version).await;
+    let due = Due::in_days(38);
+    let opts = Opts::standard(&w);
+    let first = opts.service(SERVICE_ID, &due);
+    w.engine.create(&first).await.expect("the first service");
+    let bound = w.record(SERVICE_ID).user_id.expect("bound");
+    let second = opts.service(43, &due);
+    w.panel
+        .inject(FaultRule::new(Fault::Html502).on(endpoints::USER_CREATE.path));
+    w.engine
+        .create(&second)
+        .await
+        .expect_err("the first attempt fails");
+    rename(&w, USERNAME, "flvx43").await;
+
+    let err = w
+        .engine
+        .create(&second)
+        .await
+        .expect_err("the first service's user is not bound twice");
+    assert!(
+        matches!(&err, ProvisionError::UserNotOurs { username } if username == "flvx43"),
+        "{err:?}"
+    );
+    assert_eq!(w.record(43).user_id, None);
+    assert_eq!(w.record(SERVICE_ID).user_id, Some(bound));
+}
