@@ -75,6 +75,10 @@ pub fn render(ir: &ModuleIr) -> Result<Vec<GeneratedFile>, FilesError> {
             "lib/engine/parallel.php",
             EngineParallelFile { ir }.render(),
         ),
+        (
+            "lib/engine/reconcile.php",
+            EngineReconcileFile { ir }.render(),
+        ),
         ("lib/engine/repush.php", EngineRepushFile { ir }.render()),
         ("lib/engine/suspend.php", EngineSuspendFile { ir }.render()),
         (
@@ -85,6 +89,7 @@ pub fn render(ir: &ModuleIr) -> Result<Vec<GeneratedFile>, FilesError> {
         ("lib/engine/usage.php", EngineUsageFile { ir }.render()),
         ("lib/engine/views.php", EngineViewsFile { ir }.render()),
         ("lib/FlvxStore.php", StoreFile { ir }.render()),
+        ("lib/FlvxReconcileJob.php", ReconcileJobFile { ir }.render()),
         ("lib/FlvxServiceLock.php", ServiceLockFile { ir }.render()),
         ("lib/FlvxViews.php", ViewsFile { ir }.render()),
         (

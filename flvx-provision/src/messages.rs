@@ -421,6 +421,65 @@ catalogue! {
     ButtonResetTraffic = "button_reset_traffic" { en: "Reset traffic", zh: "重置流量" }
     /// Admin button: sync / repair.
     ButtonSync = "button_sync" { en: "Sync from panel", zh: "与面板同步" }
+    /// Admin button: reconcile every service of the server now, as the daily cron does.
+    ButtonReconcile = "button_reconcile" { en: "Reconcile server now", zh: "立即校正本服务器" }
+    /// WHMCS lacks the loader the daily job builds each service's parameters with.
+    WhmcsLoaderMissing = "whmcs_loader_missing" {
+        en: "This WHMCS has no WHMCS\\Module\\Server loader, so the daily job cannot read each service's settings. Update WHMCS (8.0 or newer).",
+        zh: "此 WHMCS 没有 WHMCS\\Module\\Server 加载器，每日任务无法读取各服务的设置。请升级 WHMCS（8.0 或更高版本）。"
+    }
+    /// Result of a reconciliation run from the admin button.
+    ReconcileDone = "reconcile_done" {
+        en: "Reconciled {services} services of this server: {repairs} repairs, {missing} without a panel user, {failed} failed. Each repair is in the module log.",
+        zh: "已校正本服务器的 {services} 个服务：修复 {repairs} 处，{missing} 个在面板上没有用户，{failed} 个失败。每项修复都记录在模块日志中。"
+    }
+    /// Module log: the user was written back to the plan.
+    RepairUser = "repair_user" {
+        en: "Service {service}: the panel user's limits, expiry or status differed from the plan and were written again.",
+        zh: "服务 {service}：面板用户的限额、到期时间或状态与套餐不符，已重新写入。"
+    }
+    /// Module log: the user was renamed back.
+    RepairUserRenamed = "repair_user_renamed" {
+        en: "Service {service}: the panel user had been renamed to \"{name}\" and was renamed back, with the plan written again.",
+        zh: "服务 {service}：面板用户曾被改名为“{name}”，已改回原名并重新写入套餐。"
+    }
+    /// Module log: a forward was paused.
+    RepairPaused = "repair_paused" {
+        en: "Service {service}: forward {forward} was running and has been paused: {reason}.",
+        zh: "服务 {service}：转发 {forward} 正在运行，已暂停：{reason}。"
+    }
+    /// Module log: a forward was resumed.
+    RepairResumed = "repair_resumed" {
+        en: "Service {service}: forward {forward}, paused by the panel, has been resumed: the service is within its quota, not expired and not suspended.",
+        zh: "服务 {service}：被面板暂停的转发 {forward} 已恢复：该服务在流量额度内、未到期且未暂停。"
+    }
+    /// Module log: the user is gone.
+    RepairMissing = "repair_missing" {
+        en: "Service {service}: its panel user {user} is no longer on the panel. Use \"Sync from panel\" to create it again.",
+        zh: "服务 {service}：其面板用户 {user} 已不在面板上。请使用“与面板同步”重新创建。"
+    }
+    /// Module log: a service's repair failed.
+    RepairFailed = "repair_failed" {
+        en: "Service {service}: the repair failed: {error}",
+        zh: "服务 {service}：修复失败：{error}"
+    }
+    /// Pause reason: suspended.
+    RepairReasonSuspended = "repair_reason_suspended" { en: "the service is suspended", zh: "该服务已暂停" }
+    /// Pause reason: beyond max forwards.
+    RepairReasonBeyondMax = "repair_reason_beyond_max" {
+        en: "the service has more forwards than its plan allows (the oldest are kept)",
+        zh: "该服务的转发数超过套餐上限（保留最早的转发）"
+    }
+    /// Pause reason: refused target.
+    RepairReasonTarget = "repair_reason_target" {
+        en: "its target is one the forward policy refuses",
+        zh: "其目标地址被转发策略拒绝"
+    }
+    /// Pause reason: refused entry port.
+    RepairReasonPort = "repair_reason_port" {
+        en: "its entry port is outside the plan's port range",
+        zh: "其入口端口不在套餐的端口范围内"
+    }
     /// Action: add a forward.
     ActionAddForward = "action_add_forward" { en: "Add forward", zh: "添加转发" }
     /// Action: pause a forward.
@@ -481,6 +540,8 @@ catalogue! {
     ActionForwards = "action_forwards" { en: "changing the forwards", zh: "管理转发" }
     /// Action: reading traffic usage.
     ActionUsage = "action_usage" { en: "reading the traffic usage", zh: "读取流量用量" }
+    /// Action: the daily reconciliation.
+    ActionReconcile = "action_reconcile" { en: "reconciling the services with their plans", zh: "按套餐校正服务" }
     /// Action: terminate.
     ActionTerminate = "action_terminate" { en: "terminating the account", zh: "终止账户" }
     /// Action: change package.

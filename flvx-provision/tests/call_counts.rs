@@ -211,11 +211,12 @@ async fn call_counts(version: PanelVersion) {
         w.engine.reset_traffic(&svc),
     )
     .await;
-    // change_package: user/update, tunnel/user/list, assigns only for new or changed.
+    // change_package: user/update, tunnel/user/list, assigns only for new or changed,
+    // and forward/list (is there a forward the panel paused that the plan now allows?).
     c.measure(
         &w,
         "change_package (same plan)",
-        2 + c.cap,
+        3 + c.cap,
         w.engine.change_package(&svc),
     )
     .await;
@@ -227,11 +228,12 @@ async fn call_counts(version: PanelVersion) {
     // + 2 assigns (speed changed on tunnel 1, new tunnel 3), for the dropped tunnel 2
     // forward/list, forward/batch-delete, tunnel/user/remove, + tunnel/user/list (created).
     // Then forward/list + forward/batch-pause: forward a, paused by the customer on
-    // tunnel 1, was restarted on the node by the re-assign and is paused again.
+    // tunnel 1, was restarted on the node by the re-assign and is paused again. Then the
+    // forward/list of the resume rule.
     c.measure(
         &w,
         "change_package (speed change, +1 tunnel, -1 tunnel w/ forward)",
-        2 + c.cap + 2 + 3 + 1 + c.repause,
+        3 + c.cap + 2 + 3 + 1 + c.repause,
         w.engine.change_package(&upgraded),
     )
     .await;
@@ -277,7 +279,7 @@ async fn call_counts(version: PanelVersion) {
     c.measure(
         &w,
         "change_package (quota only)",
-        2 + c.cap,
+        3 + c.cap,
         w.engine.change_package(&small),
     )
     .await;
@@ -377,7 +379,7 @@ async fn call_counts(version: PanelVersion) {
     c.measure(
         &w,
         "change_package (-2 tunnels, 1 forward)",
-        2 + c.cap + 1 + 1 + 2,
+        3 + c.cap + 1 + 1 + 2,
         w.engine.change_package(&only_first),
     )
     .await;

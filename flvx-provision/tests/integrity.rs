@@ -346,3 +346,74 @@ async fn no_two_services_are_ever_bound_to_one_user(version: PanelVersion) {
     assert_eq!(w.record(43).user_id, None);
     assert_eq!(w.record(SERVICE_ID).user_id, Some(bound));
 }
+
+/// A second engine on the same store and panel with empty token caches, as the next
+/// WHMCS request is.
+fn fresh_engine(w: &World) -> flvx_provision::Engine {
+    let api: std::sync::Arc<dyn FlvxApi> = w.admin.clone();
+    flvx_provision::Engine::new(api, w.store.clone())
+        .with_resolver(std::sync::Arc::new(flvx_provision::policy::OfflineResolver))
+}
+
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0], ["renames itself", "changes its password"])]
+#[tokio::test]
+async fn a_customer_who_changed_its_login_on_the_panel_still_manages_its_forwards(
+    version: PanelVersion,
+    change: &str,
+) {
+    let w = World::new(version).await;
+    let svc = Opts::standard(&w).service(SERVICE_ID, &Due::in_days(30));
+    let f = w.provision_with_forwards(&svc).await;
+    let user = UserId(int(&w.user(USERNAME), "id"));
+    let found = flvx_api::recipes::find_user(w.admin.as_ref(), user)
+        .await
+        .expect("list")
+        .expect("user");
+    let mut update = UserUpdate::from_user(&found);
+    match change {
+        "renames itself" => update.user = "somebody-else".into(),
+        _ => update.password = Some("Chang3d-on-panel".into()),
+    }
+    w.admin
+        .update_user(&update)
+        .await
+        .expect("the customer's change");
+
+    // The next request logs in afresh, is refused, puts the user back and goes on.
+    let engine = fresh_engine(&w);
+    engine
+        .pause_forward(&svc, f.a)
+        .await
+        .expect("the customer's pause");
+    assert_eq!(w.forward_state(f.a), PAUSED);
+    assert_eq!(
+        w.user(USERNAME)["id"],
+        user.0,
+        "the name is the service's again"
+    );
+    let login = w.client(USERNAME, common::PASSWORD);
+    login
+        .package()
+        .await
+        .expect("WHMCS's password logs in again");
+    let updates = w.bodies_to(endpoints::USER_UPDATE.path);
+    let repair = updates.last().expect("one user/update");
+    assert_eq!(repair["user"], USERNAME);
+    assert_eq!(repair["num"], 3, "the plan, not the panel's values");
+}
+
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
+#[tokio::test]
+async fn a_login_refused_for_another_reason_is_not_repaired(version: PanelVersion) {
+    let w = World::new(version).await;
+    let svc = Opts::standard(&w).service(SERVICE_ID, &Due::in_days(30));
+    let f = w.provision_with_forwards(&svc).await;
+    w.engine.suspend(&svc).await.expect("suspend");
+    w.panel.clear_journal();
+    // A suspended (disabled) user's login is refused with "账号被停用": nothing to put back.
+    let result = fresh_engine(&w).pause_forward(&svc, f.b).await;
+    let updates = w.bodies_to(endpoints::USER_UPDATE.path);
+    assert!(updates.is_empty(), "{updates:?}");
+    let e = result.expect_err("refused");
+    assert!(e.to_string().contains("账号被停用"), "{e}");
+}

@@ -556,6 +556,8 @@ async fn change_package_keeps_customer_paused_forwards_stopped_on_the_node(versi
             "tunnel/user/list",
             "tunnel/user/assign",
             "tunnel/user/assign",
+            // The resume rule: nothing the panel paused (c is the customer's).
+            "forward/list",
         ]
     } else {
         &[
@@ -565,6 +567,7 @@ async fn change_package_keeps_customer_paused_forwards_stopped_on_the_node(versi
             "tunnel/user/assign",
             "forward/list",
             "forward/batch-pause",
+            "forward/list",
         ]
     };
     assert_eq!(w.short_paths(), expected);

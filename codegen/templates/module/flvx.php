@@ -22,6 +22,7 @@ use WHMCS\Module\Server\Flvx\FlvxLang;
 use WHMCS\Module\Server\Flvx\FlvxMetricProvider;
 use WHMCS\Module\Server\Flvx\FlvxOptions;
 use WHMCS\Module\Server\Flvx\FlvxProvisionException;
+use WHMCS\Module\Server\Flvx\FlvxReconcileJob;
 use WHMCS\Module\Server\Flvx\FlvxService;
 use WHMCS\Module\Server\Flvx\FlvxServiceLock;
 use WHMCS\Module\Server\Flvx\FlvxStore;
@@ -38,6 +39,7 @@ require_once __DIR__ . '/lib/FlvxTokenCache.php';
 require_once __DIR__ . '/lib/FlvxHttp.php';
 require_once __DIR__ . '/lib/FlvxApiClient.php';
 require_once __DIR__ . '/lib/FlvxStore.php';
+require_once __DIR__ . '/lib/FlvxReconcileJob.php';
 require_once __DIR__ . '/lib/FlvxServiceLock.php';
 require_once __DIR__ . '/lib/FlvxViews.php';
 require_once __DIR__ . '/lib/FlvxService.php';
@@ -49,6 +51,7 @@ require_once __DIR__ . '/lib/engine/customer.php';
 require_once __DIR__ . '/lib/engine/ownership.php';
 require_once __DIR__ . '/lib/engine/package.php';
 require_once __DIR__ . '/lib/engine/parallel.php';
+require_once __DIR__ . '/lib/engine/reconcile.php';
 require_once __DIR__ . '/lib/engine/repush.php';
 require_once __DIR__ . '/lib/engine/suspend.php';
 require_once __DIR__ . '/lib/engine/terminate.php';
@@ -386,10 +389,11 @@ function flvx_AdminCustomButtonArray()
         return array(
             FlvxLang::text('button_reset_traffic') => 'ResetTraffic',
             FlvxLang::text('button_sync') => 'Sync',
+            FlvxLang::text('button_reconcile') => 'Reconcile',
         );
     } catch (\Throwable $e) {
         FlvxEngine::logUnexpected('AdminCustomButtonArray', array(), $e);
-        return array('Reset traffic' => 'ResetTraffic', 'Sync from panel' => 'Sync');
+        return array('Reset traffic' => 'ResetTraffic', 'Sync from panel' => 'Sync', 'Reconcile server now' => 'Reconcile');
     }
 }
 
@@ -604,36 +608,14 @@ function flvx_AdminServicesTabFields(array $params)
 }
 
 /**
- * Daily cron, once per server: traffic of every Active or Suspended service of this server
- * from ONE user/list, written to tblhosting (bwusage and bwlimit in MB, 0 = unlimited).
+ * Daily cron, once per server: every Active or Suspended service of this server back to its
+ * plan, and its traffic written to tblhosting (bwusage and bwlimit in MB, 0 = unlimited),
+ * from one user/list and one forward/list (FlvxReconcileJob).
  */
 function flvx_UsageUpdate(array $params)
 {
     try {
-        $serverId = isset($params['serverid']) && is_numeric($params['serverid']) ? (int) $params['serverid'] : 0;
-        $ids = array();
-        $rows = Capsule::table('tblhosting')
-            ->where('server', $serverId)
-            ->whereIn('domainstatus', array('Active', 'Suspended'))
-            ->get(array('id'));
-        foreach ($rows as $row) {
-            $ids[] = (int) $row->id;
-        }
-        if (count($ids) === 0) {
-            return;
-        }
-        $usage = FlvxEngine::fromParams($params)->usage($ids);
-        $now = date('Y-m-d H:i:s');
-        // One transaction: a commit per row made 10,000 services take seconds.
-        Capsule::connection()->transaction(function () use ($usage, $now) {
-            foreach ($usage as $serviceId => $u) {
-                Capsule::table('tblhosting')->where('id', $serviceId)->update(array(
-                    'bwusage' => $u['usage_mb'],
-                    'bwlimit' => $u['limit_mb'],
-                    'lastupdate' => $now,
-                ));
-            }
-        });
+        FlvxReconcileJob::run($params);
     } catch (\Throwable $e) {
         if ($e instanceof FlvxProvisionException || $e instanceof FlvxApiException) {
             if (function_exists('logModuleCall')) {
@@ -643,6 +625,23 @@ function flvx_UsageUpdate(array $params)
         } else {
             FlvxEngine::logUnexpected('UsageUpdate', $params, $e);
         }
+    }
+}
+
+/**
+ * Admin button: the daily job of this service's server, now. Not under the service's lock:
+ * the job takes each service's lock itself.
+ */
+function flvx_Reconcile(array $params)
+{
+    try {
+        $counts = FlvxReconcileJob::run($params);
+        if ($counts['failed'] === 0 && $counts['missing'] === 0) {
+            return 'success';
+        }
+        return FlvxLang::text('reconcile_done', array_map('strval', $counts));
+    } catch (\Throwable $e) {
+        return FlvxEngine::failureMessage('Reconcile', $params, $e);
     }
 }
 

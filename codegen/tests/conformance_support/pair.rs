@@ -706,20 +706,70 @@ impl Pair {
                     }
                 }
             }
-            "rename_user" => {
-                // The service's customer renames its own panel user (user/updatePassword).
+            "rename_user" | "panel_password" => {
+                // The service's customer renames its own panel user or changes its
+                // password on the panel (user/updatePassword takes both).
                 for which in [Which::Rust, Which::Php] {
                     let (_, whmcs, _, admin) = self.side(which);
                     let from = whmcs.svc(service).username();
-                    let to = step.name.clone().ok_or("rename_user needs a name")?;
                     let user = flvx_api::recipes::find_user_by_name(admin, &from)
                         .await
                         .map_err(|e| e.to_string())?
-                        .ok_or_else(|| format!("no panel user {from} to rename"))?;
+                        .ok_or_else(|| format!("no panel user {from} to change"))?;
                     let mut update = flvx_api::models::UserUpdate::from_user(&user);
-                    update.user = to;
+                    if event == "rename_user" {
+                        update.user = step.name.clone().ok_or("rename_user needs a name")?;
+                    } else {
+                        let password = step
+                            .password
+                            .clone()
+                            .ok_or("panel_password needs a password")?;
+                        update.password = Some(password.into());
+                    }
                     admin
                         .update_user(&update)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                }
+            }
+            "panel_forward" => {
+                // The service's customer adds a forward on the panel itself, past the
+                // module's checks (`post`: tunnel_id, name, target, optional port).
+                let post = step.post.clone().ok_or("panel_forward needs post")?;
+                let field = |k: &str| post.get(k).cloned().unwrap_or_default();
+                for which in [Which::Rust, Which::Php] {
+                    let (_, whmcs, ids, admin) = self.side(which);
+                    let svc = whmcs.svc(service);
+                    let customer = admin.acting_as(flvx_api::Credentials::password(
+                        svc.username(),
+                        svc.password.clone(),
+                    ));
+                    let tunnel = ids
+                        .resolve(&field("tunnel_id"))
+                        .parse()
+                        .map_err(|_| "tunnel id")?;
+                    let forward = flvx_api::models::NewForward {
+                        tunnel_id: flvx_api::ids::TunnelId(tunnel),
+                        name: field("name"),
+                        remote_addr: field("target"),
+                        in_port: field("port").parse().ok(),
+                        strategy: None,
+                    };
+                    customer
+                        .create_forward(&forward)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                }
+            }
+            "panel_resume" => {
+                // Someone with the admin login resumes a forward on the panel.
+                let name = step.forward.clone().ok_or("panel_resume needs a forward")?;
+                for which in [Which::Rust, Which::Php] {
+                    let id = self.forward_text(which, service, &name).await;
+                    let id = ForwardId(id.parse().map_err(|_| "forward id")?);
+                    let (_, _, _, admin) = self.side(which);
+                    admin
+                        .resume_forwards(&[id])
                         .await
                         .map_err(|e| e.to_string())?;
                 }

@@ -98,22 +98,20 @@ impl RustSide {
         match call.function.as_str() {
             "ClientArea" => client_area(engine, svc, ids, now).await,
             "UsageUpdate" => {
-                let services: Vec<u64> = whmcs
+                // The module reconciles the services whose plan reads, and takes their
+                // traffic from the same user/list.
+                let services: Vec<Service> = whmcs
                     .services
                     .values()
                     .filter(|s| s.status == "Active" || s.status == "Suspended")
-                    .map(|s| s.id)
+                    .filter_map(|s| service(s, ids, now).ok())
                     .collect();
-                if !services.is_empty() {
-                    let api = engine.api().clone();
-                    let usage =
-                        flvx_provision::usage::usage(api.as_ref(), self.store.as_ref(), &services)
-                            .await;
-                    if let Ok(usage) = usage {
-                        for u in usage {
-                            self.bandwidth
-                                .insert(u.service, (u.usage_mb(), u.limit_mb()));
-                        }
+                if !services.is_empty()
+                    && let Ok(report) = engine.reconcile(&services).await
+                {
+                    for u in report.usage {
+                        self.bandwidth
+                            .insert(u.service, (u.usage_mb(), u.limit_mb()));
                     }
                 }
                 let detail: serde_json::Map<String, Value> = whmcs

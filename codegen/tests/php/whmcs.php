@@ -32,6 +32,7 @@
  */
 
 require __DIR__ . '/bootstrap.php';
+require __DIR__ . '/whmcs_server.php';
 
 use WHMCS\Database\Capsule;
 
@@ -216,6 +217,8 @@ function flvx_test_write_world(array $request)
     }
     foreach (isset($request['services']) ? $request['services'] : array() as $service) {
         $id = (int) $service['id'];
+        // The configurable options WHMCS would read from tblhostingconfigoptions.
+        $GLOBALS['flvx_test_configoptions'][$id] = isset($service['configoptions']) ? (array) $service['configoptions'] : array();
         Capsule::table('tblclients')->updateOrInsert(array('id' => (int) $service['userid']), array(
             'firstname' => 'Test', 'lastname' => 'Client', 'email' => 'client' . (int) $service['userid'] . '@example.com',
         ));

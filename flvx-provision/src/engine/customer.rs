@@ -14,6 +14,7 @@ use flvx_api::FlvxApi;
 use flvx_api::ids::{ForwardId, TunnelId};
 use flvx_api::models::{Forward, NewForward, Node};
 use std::net::IpAddr;
+use std::sync::Arc;
 
 const ACTION: Msg = Msg::ActionForwards;
 
@@ -33,9 +34,12 @@ pub struct ForwardRequest {
 impl Engine {
     /// The customer's forwards. Calls (as the customer): `forward/list`.
     pub async fn forwards(&self, service: &Service) -> Result<Vec<Forward>, ProvisionError> {
-        self.provisioned(service.id).await?;
-        let customer = self.customer(service, &service.username());
-        customer.list_forwards().await.during(ACTION)
+        let (record, user) = self.provisioned(service.id).await?;
+        self.with_customer(service, user, &record, |c| async move {
+            c.list_forwards().await
+        })
+        .await?
+        .during(ACTION)
     }
 
     /// Adds a forward after checking the input, the tunnel, the forward limit and the
@@ -83,7 +87,6 @@ impl Engine {
         let port = self
             .entry_port(&service.plan, request, &nodes, &forwards)
             .await?;
-        let customer = self.customer(service, &service.username());
         let new = NewForward {
             tunnel_id: request.tunnel,
             name: request.name.trim().to_owned(),
@@ -91,7 +94,14 @@ impl Engine {
             in_port: port,
             strategy: None,
         };
-        customer.create_forward(&new).await.during(ACTION)?;
+        let create = |c: Arc<dyn FlvxApi>| {
+            let new = new.clone();
+            async move { c.create_forward(&new).await }
+        };
+        self.with_customer(service, user, &record, create)
+            .await?
+            .during(ACTION)?;
+        let customer = self.customer(service, &service.username());
         let forwards = customer.list_forwards().await.during(ACTION)?;
         let created = newest_named(&forwards, &new)?;
         self.keep_within_limit(customer.as_ref(), &forwards, created.id, max)
@@ -147,7 +157,7 @@ impl Engine {
     }
 
     /// The addresses of the panel's URL host (none when the handle has no URL).
-    async fn panel_addresses(&self) -> Vec<IpAddr> {
+    pub(super) async fn panel_addresses(&self) -> Vec<IpAddr> {
         match self.api.base_url().and_then(policy::url_host) {
             Some(host) => policy::addresses_of(self.resolver.as_ref(), host).await,
             None => Vec::new(),
@@ -155,7 +165,7 @@ impl Engine {
     }
 
     /// Every node address (names resolved), with the node's name.
-    async fn node_addresses(&self, nodes: &[Node]) -> Vec<(IpAddr, String)> {
+    pub(super) async fn node_addresses(&self, nodes: &[Node]) -> Vec<(IpAddr, String)> {
         let mut out = Vec::new();
         for node in nodes {
             for text in node.addresses() {
@@ -195,12 +205,12 @@ impl Engine {
         service: &Service,
         id: ForwardId,
     ) -> Result<(), ProvisionError> {
-        let (mut record, _) = self.provisioned(service.id).await?;
-        let customer = self.customer(service, &service.username());
-        customer
-            .delete_forward(id)
-            .await
-            .map_err(|e| not_found(e, id))?;
+        let (mut record, user) = self.provisioned(service.id).await?;
+        self.with_customer(service, user, &record, |c| async move {
+            c.delete_forward(id).await
+        })
+        .await?
+        .map_err(|e| not_found(e, id))?;
         record.customer_paused.retain(|f| *f != id);
         record.suspended_forwards.retain(|f| *f != id);
         self.save(service.id, &mut record).await
@@ -213,12 +223,12 @@ impl Engine {
         service: &Service,
         id: ForwardId,
     ) -> Result<(), ProvisionError> {
-        let (mut record, _) = self.provisioned(service.id).await?;
-        let customer = self.customer(service, &service.username());
-        customer
-            .pause_forward(id)
-            .await
-            .map_err(|e| not_found(e, id))?;
+        let (mut record, user) = self.provisioned(service.id).await?;
+        self.with_customer(service, user, &record, |c| async move {
+            c.pause_forward(id).await
+        })
+        .await?
+        .map_err(|e| not_found(e, id))?;
         if !record.customer_paused.contains(&id) {
             record.customer_paused.push(id);
         }
@@ -234,15 +244,15 @@ impl Engine {
         service: &Service,
         id: ForwardId,
     ) -> Result<(), ProvisionError> {
-        let (mut record, _) = self.provisioned(service.id).await?;
+        let (mut record, user) = self.provisioned(service.id).await?;
         if record.suspended {
             return Err(ProvisionError::ServiceSuspended);
         }
-        let customer = self.customer(service, &service.username());
-        customer
-            .resume_forward(id)
-            .await
-            .map_err(|e| not_found(e, id))?;
+        self.with_customer(service, user, &record, |c| async move {
+            c.resume_forward(id).await
+        })
+        .await?
+        .map_err(|e| not_found(e, id))?;
         record.customer_paused.retain(|f| *f != id);
         self.save(service.id, &mut record).await
     }
@@ -257,14 +267,13 @@ impl Engine {
         service: &Service,
         id: ForwardId,
     ) -> Result<(), ProvisionError> {
-        self.provisioned(service.id).await?;
+        let (record, user) = self.provisioned(service.id).await?;
         if !service.plan.forward_traffic_reset {
             return Err(ProvisionError::ForwardResetNotOffered);
         }
-        let customer = self.customer(service, &service.username());
-        customer
-            .reset_forward_traffic(id)
-            .await
+        let reset = |c: Arc<dyn FlvxApi>| async move { c.reset_forward_traffic(id).await };
+        self.with_customer(service, user, &record, reset)
+            .await?
             .map_err(|e| not_found(e, id))
     }
 }

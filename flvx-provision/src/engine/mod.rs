@@ -16,6 +16,7 @@ mod customer;
 mod ownership;
 mod package;
 mod parallel;
+mod reconcile;
 mod repush;
 mod suspend;
 mod terminate;
@@ -24,6 +25,7 @@ mod traffic;
 pub use create::MAX_PASSWORD_BYTES;
 pub use customer::ForwardRequest;
 pub use parallel::MAX_PARALLEL_CALLS;
+pub use reconcile::{PauseReason, Reconciliation, Repair};
 
 use crate::dates::{Date, days_ms};
 use crate::error::{PanelContext, ProvisionError};
@@ -74,6 +76,11 @@ impl Service {
             (None, Some(registered)) => EpochMs(registered.start_ms().get() + days_ms(days + 1)),
             (None, None) => EpochMs(self.now.get() + days_ms(days)),
         }
+    }
+
+    /// Whether the service is within its paid time (its panel expiry is still ahead).
+    pub fn is_current(&self) -> bool {
+        self.expiry().get() > self.now.get()
     }
 
     /// The panel's monthly reset day.

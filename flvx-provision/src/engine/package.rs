@@ -18,7 +18,10 @@ impl Engine {
     /// `tunnel/user/remove` each (all at once); a
     /// second `tunnel/user/list` only when a binding was created; and when an existing
     /// binding was re-assigned, `forward/list` and `forward/batch-pause` of the paused
-    /// forwards on it (the re-push restarted them on the node, §4.7).
+    /// forwards on it (the re-push restarted them on the node, §4.7). Last, unless
+    /// suspended or expired: `forward/list`, and when the panel paused forwards the
+    /// customer did not, `user/list` and `forward/batch-resume` if the user is now under
+    /// its quota.
     pub async fn change_package(&self, service: &Service) -> Result<ServiceRecord, ProvisionError> {
         let action = Msg::ActionChangePackage;
         let (mut record, user) = self.provisioned(service.id).await?;
@@ -32,6 +35,11 @@ impl Engine {
             .apply_bindings(service, &mut record, user, action)
             .await?;
         self.repause(user, &repushed, action).await?;
+        // A higher quota or a later expiry lifts what the panel paused, which it never
+        // resumes by itself (panel behaviour §4.4). Before the save, so that a failure
+        // leaves the record as it was and the retry resumes them.
+        self.resume_within_plan(service, &record, user, action)
+            .await?;
         record.repause_tunnels.clear();
         self.save(service.id, &mut record).await?;
         Ok(record.into_inner())

@@ -40,7 +40,7 @@ impl Engine {
         if !record.suspended || repause {
             let forwards = self.forwards_of(user, action).await?;
             resumed = self
-                .resume_panel_paused(&record, user, &forwards, action)
+                .resume_panel_paused(service, &record, user, &forwards, action)
                 .await?;
             self.pause_still_paused(user, &forwards, &repushed, &resumed, action)
                 .await?;
@@ -71,33 +71,64 @@ impl Engine {
                 .await
                 .during(action)?;
         }
-        if record.suspended {
+        if record.suspended || !service.is_current() {
             return Ok(record.into_inner());
         }
         let forwards = self.forwards_of(user, action).await?;
         let resumed = self
-            .resume_panel_paused(&record, user, &forwards, action)
+            .resume_panel_paused(service, &record, user, &forwards, action)
             .await?;
         resumed
             .error(BatchOp::Resume)
             .map_or(Ok(record.into_inner()), Err)
     }
 
-    /// Resumes the paused forwards the customer did not pause, unless suspended.
+    /// Resumes the paused forwards the customer did not pause, unless suspended or
+    /// expired (the rule of the daily reconciliation).
     async fn resume_panel_paused(
         &self,
+        service: &Service,
         record: &ServiceRecord,
         user: UserId,
         forwards: &[Forward],
         action: Msg,
     ) -> Result<BatchOutcome, ProvisionError> {
-        if record.suspended {
+        if record.suspended || !service.is_current() {
             return Ok(BatchOutcome::default());
         }
         let paused = ids_where(forwards, |f| {
             !f.is_running() && !record.customer_paused.contains(&f.id)
         });
         self.batch(user, &paused, BatchOp::Resume, action).await
+    }
+
+    /// After a new plan: resumes what the panel paused (quota, expiry) when the plan now
+    /// allows it: not suspended, not expired, under the new quota, and not paused by the
+    /// customer. Calls: `forward/list`; only when such a forward is paused, `user/list`
+    /// (the usage) and `forward/batch-resume`.
+    pub(super) async fn resume_within_plan(
+        &self,
+        service: &Service,
+        record: &ServiceRecord,
+        user: UserId,
+        action: Msg,
+    ) -> Result<(), ProvisionError> {
+        if record.suspended || !service.is_current() {
+            return Ok(());
+        }
+        let forwards = self.forwards_of(user, action).await?;
+        let paused = ids_where(&forwards, |f| {
+            !f.is_running() && !record.customer_paused.contains(&f.id)
+        });
+        if paused.is_empty() {
+            return Ok(());
+        }
+        let current = self.current_user(service, user, action).await?;
+        if !current.is_some_and(|u| super::reconcile::under_quota(service, &u)) {
+            return Ok(());
+        }
+        let outcome = self.batch(user, &paused, BatchOp::Resume, action).await?;
+        outcome.error(BatchOp::Resume).map_or(Ok(()), Err)
     }
 
     /// After a re-push of `tunnels`, pauses on the node what the panel still shows paused:

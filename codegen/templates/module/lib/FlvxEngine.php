@@ -23,6 +23,7 @@ final class FlvxEngine
     use FlvxEngineOwnership;
     use FlvxEnginePackage;
     use FlvxEngineParallel;
+    use FlvxEngineReconcile;
     use FlvxEngineRepush;
     use FlvxEngineSuspend;
     use FlvxEngineTerminate;
@@ -304,11 +305,22 @@ final class FlvxEngine
      */
     private function desiredUser(FlvxService $service, int $user, int $status, $password, string $action, $maxConn = null): array
     {
-        $body = array('id' => $user, 'user' => $service->username());
-        if ($password !== null) {
-            self::checkPassword((string) $password, $action);
-            $body['pwd'] = (string) $password;
+        $fields = self::desiredFields($service, $user, $status, $maxConn);
+        if ($password === null) {
+            return $fields;
         }
+        self::checkPassword((string) $password, $action);
+        return array('id' => $fields['id'], 'user' => $fields['user'], 'pwd' => (string) $password) + $fields;
+    }
+
+    /**
+     * Every user field but the password, from the plan and the service's state.
+     *
+     * @param int|null $maxConn the connection cap to send, or null for none (2.1)
+     */
+    private static function desiredFields(FlvxService $service, int $user, int $status, $maxConn): array
+    {
+        $body = array('id' => $user, 'user' => $service->username());
         $body['flow'] = $service->number('traffic_quota');
         $body['num'] = $service->number('max_forwards');
         $body['expTime'] = $service->expiryMs();

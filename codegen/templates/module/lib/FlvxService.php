@@ -66,6 +66,25 @@ final class FlvxService
     }
 
     /**
+     * The module parameters of service `$id` as WHMCS builds them for a module action
+     * (its loader `WHMCS\Module\Server`), for the daily cron, which has only the server's.
+     *
+     * @throws FlvxProvisionException when WHMCS cannot build them
+     */
+    public static function paramsOf(int $id): array
+    {
+        if (!class_exists('WHMCS\Module\Server')) {
+            throw new FlvxProvisionException('whmcs_loader_missing');
+        }
+        $server = new \WHMCS\Module\Server();
+        if (!$server->loadByServiceID($id)) {
+            throw new FlvxProvisionException('not_provisioned');
+        }
+        $params = $server->buildParams();
+        return is_array($params) ? $params : array();
+    }
+
+    /**
      * The registration date, or null when WHMCS has none that reads as a date (the Rust
      * `Date::parse_whmcs(..).ok().flatten()`).
      *
@@ -207,6 +226,12 @@ final class FlvxService
         $doy = intdiv(153 * ($month > 2 ? $month - 3 : $month + 9) + 2, 5) + $day - 1;
         $doe = $yoe * 365 + intdiv($yoe, 4) - intdiv($yoe, 100) + $doy;
         return $era * 146097 + $doe - 719468;
+    }
+
+    /** Whether the service is within its paid time (its panel expiry is still ahead). */
+    public function isCurrent(): bool
+    {
+        return $this->expiryMs() > $this->nowMs;
     }
 
     /**

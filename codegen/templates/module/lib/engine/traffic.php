@@ -35,7 +35,7 @@ trait FlvxEngineTraffic
         $repause = $expired && $this->repushRestartsPaused($action);
         if (!$record['suspended'] || $repause) {
             $forwards = $this->forwardsOf($user, $action);
-            $resumed = $this->resumePanelPaused($record, $user, $forwards, $action);
+            $resumed = $this->resumePanelPaused($service, $record, $user, $forwards, $action);
             $this->pauseStillPaused($user, $forwards, $repushed, $resumed, $action);
         }
         // Saved last: until every step is done, a retry must still see the old expiry.
@@ -60,23 +60,30 @@ trait FlvxEngineTraffic
             // leaves alone; their reset also lifts a quota block.
             $this->call($this->api, 'user_quota_reset', array('userId' => $user, 'scope' => 'all'), $action);
         }
-        if ($record['suspended']) {
+        if ($record['suspended'] || !$service->isCurrent()) {
             return $record;
         }
         $forwards = $this->forwardsOf($user, $action);
-        $resumed = $this->resumePanelPaused($record, $user, $forwards, $action);
+        $resumed = $this->resumePanelPaused($service, $record, $user, $forwards, $action);
         $this->throwIfFailed($resumed, self::RESUME);
         return $record;
     }
 
     /**
-     * Resumes the paused forwards the customer did not pause, unless suspended.
+     * Resumes the paused forwards the customer did not pause, unless suspended or expired
+     * (the rule of the daily reconciliation).
      *
      * @return array{done: int[], failed: int}
      */
-    private function resumePanelPaused(array $record, int $user, array $forwards, string $action): array
+    private function resumePanelPaused(
+        FlvxService $service,
+        array $record,
+        int $user,
+        array $forwards,
+        string $action
+    ): array
     {
-        if ($record['suspended']) {
+        if ($record['suspended'] || !$service->isCurrent()) {
             return array('done' => array(), 'failed' => 0, 'reason' => null);
         }
         $paused = array();
@@ -87,6 +94,35 @@ trait FlvxEngineTraffic
             }
         }
         return $this->batch($user, $paused, self::RESUME, $action);
+    }
+
+    /**
+     * After a new plan: resumes what the panel paused (quota, expiry) when the plan now
+     * allows it: not suspended, not expired, under the new quota, and not paused by the
+     * customer. Calls: `forward/list`; only when such a forward is paused, `user/list` (the
+     * usage) and `forward/batch-resume`.
+     */
+    private function resumeWithinPlan(FlvxService $service, array $record, int $user, string $action): void
+    {
+        if ($record['suspended'] || !$service->isCurrent()) {
+            return;
+        }
+        $paused = array();
+        foreach ($this->forwardsOf($user, $action) as $forward) {
+            $id = (int) $forward['id'];
+            if (!self::isRunning($forward) && !in_array($id, $record['customer_paused'], true)) {
+                $paused[] = $id;
+            }
+        }
+        if (count($paused) === 0) {
+            return;
+        }
+        $current = $this->currentUser($service, $user, $action);
+        if ($current === null || !self::underQuota($service, $current)) {
+            return;
+        }
+        $outcome = $this->batch($user, $paused, self::RESUME, $action);
+        $this->throwIfFailed($outcome, self::RESUME);
     }
 
     /**

@@ -19,9 +19,11 @@ trait FlvxEngineCustomer
      */
     public function forwards(FlvxService $service): array
     {
-        $this->provisioned($service->id);
-        $customer = $this->customer($service);
-        return $this->listCall($customer, 'forward_list', array(), 'action_forwards', array('id', 'tunnelId'));
+        $record = $this->provisioned($service->id);
+        $list = function (FlvxApiClient $customer) {
+            return $this->listCall($customer, 'forward_list', array(), 'action_forwards', array('id', 'tunnelId'));
+        };
+        return $this->withCustomer($service, (int) $record['user_id'], $record, $list);
     }
 
     /**
@@ -51,11 +53,7 @@ trait FlvxEngineCustomer
         }
         $allowed = FlvxForwardPolicy::parseNetworkList($service->text('allowed_target_networks'));
         $allowed = $allowed === null ? array() : $allowed;
-        $panelHost = FlvxForwardPolicy::urlHost($this->api->baseUrl());
-        $own = array(
-            'panel' => $panelHost === null ? array() : FlvxForwardPolicy::addressesOf($panelHost),
-            'nodes' => array(),
-        );
+        $own = array('panel' => $this->panelAddresses(), 'nodes' => array());
         $resolved = array();
         foreach ($targets as $target) {
             $addresses = FlvxForwardPolicy::targetAddresses($target);
@@ -84,20 +82,13 @@ trait FlvxEngineCustomer
             );
         }
         $nodes = $this->listCall($this->api, 'node_list', array(), $action, array('id'));
-        foreach ($nodes as $node) {
-            foreach (FlvxForwardPolicy::nodeAddresses($node) as $text) {
-                foreach (FlvxForwardPolicy::addressesOf($text) as $address) {
-                    $own['nodes'][] = array($address, FlvxForwardPolicy::nodeName($node));
-                }
-            }
-        }
+        $own['nodes'] = self::nodeAddresses($nodes);
         foreach ($resolved as $pair) {
             foreach ($pair[1] as $address) {
                 FlvxForwardPolicy::checkAddress($pair[0], $address, $allowed, $own);
             }
         }
         $port = $this->entryPort($service, $request, $nodes, $forwards);
-        $customer = $this->customer($service);
         $body = array(
             'tunnelId' => $tunnel,
             'name' => self::trimUnicode((string) $request['name']),
@@ -106,7 +97,11 @@ trait FlvxEngineCustomer
         if ($port !== null) {
             $body['inPort'] = $port;
         }
-        $this->call($customer, 'forward_create', $body, $action);
+        $create = function (FlvxApiClient $customer) use ($body, $action) {
+            $this->call($customer, 'forward_create', $body, $action);
+        };
+        $this->withCustomer($service, (int) $record['user_id'], $record, $create);
+        $customer = $this->customer($service);
         $forwards = $this->listCall($customer, 'forward_list', array(), $action, array('id', 'tunnelId'));
         $newest = null;
         foreach ($forwards as $forward) {
@@ -155,6 +150,35 @@ trait FlvxEngineCustomer
     }
 
     /**
+     * The addresses of the panel URL's host (none when it has none).
+     *
+     * @return string[] packed
+     */
+    private function panelAddresses(): array
+    {
+        $host = FlvxForwardPolicy::urlHost($this->api->baseUrl());
+        return $host === null ? array() : FlvxForwardPolicy::addressesOf($host);
+    }
+
+    /**
+     * Every node address (names resolved), with the node's name.
+     *
+     * @return array[] list of array(packed address, node name)
+     */
+    private static function nodeAddresses(array $nodes): array
+    {
+        $out = array();
+        foreach ($nodes as $node) {
+            foreach (FlvxForwardPolicy::nodeAddresses($node) as $text) {
+                foreach (FlvxForwardPolicy::addressesOf($text) as $address) {
+                    $out[] = array($address, FlvxForwardPolicy::nodeName($node));
+                }
+            }
+        }
+        return $out;
+    }
+
+    /**
      * The entry port to send: the one asked for, checked against the tunnel's entry
      * nodes; with none asked for and a plan range, the lowest free port of it; else null
      * (the panel's choice). Reads `tunnel/list` only when a port or a range is involved.
@@ -183,7 +207,7 @@ trait FlvxEngineCustomer
     public function deleteForward(FlvxService $service, int $forward): void
     {
         $record = $this->provisioned($service->id);
-        $this->customerCall($service, 'forward_delete', $forward);
+        $this->customerCall($service, $record, 'forward_delete', $forward);
         $record['customer_paused'] = self::withoutId($record['customer_paused'], $forward);
         $record['suspended_forwards'] = self::withoutId($record['suspended_forwards'], $forward);
         $this->store->save($service->id, $record);
@@ -196,7 +220,7 @@ trait FlvxEngineCustomer
     public function pauseForward(FlvxService $service, int $forward): void
     {
         $record = $this->provisioned($service->id);
-        $this->customerCall($service, 'forward_pause', $forward);
+        $this->customerCall($service, $record, 'forward_pause', $forward);
         if (!in_array($forward, $record['customer_paused'], true)) {
             $record['customer_paused'][] = $forward;
         }
@@ -215,15 +239,11 @@ trait FlvxEngineCustomer
         if ($record['suspended']) {
             throw new FlvxProvisionException('service_suspended');
         }
-        $this->customerCall($service, 'forward_resume', $forward);
+        $this->customerCall($service, $record, 'forward_resume', $forward);
         $record['customer_paused'] = self::withoutId($record['customer_paused'], $forward);
         $this->store->save($service->id, $record);
     }
 
-    /**
-     * `forward/delete|pause|resume` as the customer; "does not exist" (which the panel
-     * also says for another user's forward) becomes `forward_not_found`.
-     */
     /**
      * Zeroes one forward's own traffic counter, where the product lets customers (3.0
      * builds since July 2026; the quota and the account's counters are untouched).
@@ -231,18 +251,24 @@ trait FlvxEngineCustomer
      */
     public function resetForwardTraffic(FlvxService $service, int $forward): void
     {
-        $this->provisioned($service->id);
+        $record = $this->provisioned($service->id);
         if ($service->text('forward_traffic_reset') !== 'yes') {
             throw new FlvxProvisionException('forward_reset_not_offered');
         }
-        $this->customerCall($service, 'forward_reset_flow', $forward);
+        $this->customerCall($service, $record, 'forward_reset_flow', $forward);
     }
 
-    private function customerCall(FlvxService $service, string $endpoint, int $forward): void
+    /**
+     * `forward/delete|pause|resume|reset-flow` as the customer; "does not exist" (which the
+     * panel also says for another user's forward) becomes `forward_not_found`.
+     */
+    private function customerCall(FlvxService $service, array $record, string $endpoint, int $forward): void
     {
-        $customer = $this->customer($service);
         try {
-            $customer->call($endpoint, array('id' => $forward));
+            $send = function (FlvxApiClient $customer) use ($endpoint, $forward) {
+                $customer->call($endpoint, array('id' => $forward));
+            };
+            $this->withCustomer($service, (int) $record['user_id'], $record, $send);
         } catch (FlvxApiException $e) {
             if ($e->isNotFound()) {
                 throw new FlvxProvisionException('forward_not_found', array('forward' => (string) $forward), $e);

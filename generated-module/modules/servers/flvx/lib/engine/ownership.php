@@ -41,4 +41,35 @@ trait FlvxEngineOwnership
             $probe->forgetCachedToken();
         }
     }
+
+    /**
+     * Runs `$call` with the customer's handle. When the panel refuses the customer's login
+     * with the service's name and password (the customer renamed its user or changed its
+     * password on the panel), the user is put back first, by id: its name, the plan and the
+     * service's password, the one WHMCS shows (one `user/update`, after one `user/list` on
+     * 3.0 when the plan leaves the connection cap to the panel), and `$call` runs once more
+     * with a fresh login.
+     *
+     * @param callable $call function (FlvxApiClient $customer)
+     * @return mixed what `$call` returns
+     */
+    private function withCustomer(FlvxService $service, int $user, array $record, callable $call)
+    {
+        try {
+            return $call($this->customer($service));
+        } catch (FlvxApiException | FlvxProvisionException $e) {
+            // The engine's calls wrap the client's exception in its catalogue message.
+            $api = $e instanceof FlvxApiException ? $e : $e->getPrevious();
+            if (!$api instanceof FlvxApiException || $api->getKind() !== FlvxApiException::LOGIN
+                || $api->getPanelMessage() !== FlvxConstants::MSG_BAD_CREDENTIALS
+            ) {
+                throw $e;
+            }
+        }
+        $action = 'action_forwards';
+        $update = $this->userUpdate($service, $user, self::userStatus($record), $service->password, $action);
+        $this->call($this->api, 'user_update', $update, $action);
+        $this->forgetCustomer($service->username());
+        return $call($this->customer($service));
+    }
 }

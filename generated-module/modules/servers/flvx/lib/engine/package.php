@@ -22,7 +22,9 @@ trait FlvxEnginePackage
      * `tunnel/user/remove` each (all at once); a
      * second `tunnel/user/list` only when a binding was created; and when an existing
      * binding was re-assigned, `forward/list` and `forward/batch-pause` of the paused
-     * forwards on it (the re-push restarted them on the node).
+     * forwards on it (the re-push restarted them on the node). Last, unless suspended or
+     * expired: `forward/list`, and when the panel paused forwards the customer did not,
+     * `user/list` and `forward/batch-resume` if the user is now under its quota.
      */
     public function changePackage(FlvxService $service): array
     {
@@ -35,6 +37,10 @@ trait FlvxEnginePackage
         $record['pushed_expiry'] = $update['expTime'];
         list($record, $repushed) = $this->applyBindings($service, $record, $user, $action);
         $this->repause($user, $repushed, $action);
+        // A higher quota or a later expiry lifts what the panel paused, which it never
+        // resumes by itself (panel behaviour §4.4). Before the save, so that a failure
+        // leaves the record as it was and the retry resumes them.
+        $this->resumeWithinPlan($service, $record, $user, $action);
         $record['repause_tunnels'] = array();
         $this->store->save($service->id, $record);
         return $record;

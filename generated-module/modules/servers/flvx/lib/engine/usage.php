@@ -32,11 +32,22 @@ trait FlvxEngineUsage
         if (count($pairs) === 0) {
             return array();
         }
-        $users = $this->listCall($this->api, 'user_list', array(), 'action_usage', array('id'));
         $byId = array();
-        foreach ($users as $user) {
+        foreach ($this->listCall($this->api, 'user_list', array(), 'action_usage', array('id')) as $user) {
             $byId[(int) $user['id']] = $user;
         }
+        return self::usageOf($byId, $pairs);
+    }
+
+    /**
+     * The usage of each service (service id => user id) whose user is in `$byId` (user id
+     * => `user/list` row).
+     *
+     * @param array<int, array> $byId
+     * @param array<int, int> $pairs
+     */
+    private static function usageOf(array $byId, array $pairs): array
+    {
         $mbPerGib = intdiv((int) FlvxConstants::BYTES_PER_GIB, (int) FlvxConstants::BYTES_PER_MB);
         $usage = array();
         foreach ($pairs as $serviceId => $userId) {
