@@ -28,7 +28,8 @@
 .flvx-service .flvx-badge-warn { background: #8a5a00; }
 .flvx-service .flvx-table { width: 100%; margin: 0; table-layout: auto; }
 .flvx-service .flvx-table th { white-space: nowrap; text-align: left; }
-.flvx-service .flvx-table td { overflow-wrap: anywhere; word-break: break-word; vertical-align: top; }
+.flvx-service .flvx-table td { overflow-wrap: anywhere; vertical-align: top; }
+.flvx-service .flvx-table td.flvx-cell-name { min-width: 6em; }
 .flvx-service .flvx-table code { white-space: normal; overflow-wrap: anywhere; word-break: break-all; }
 .flvx-service .flvx-entries { list-style: none; margin: 0; padding: 0; }
 .flvx-service .flvx-actions { display: flex; flex-wrap: wrap; gap: 6px; }
