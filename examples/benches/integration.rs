@@ -12,7 +12,7 @@ use flvx_api::units::{EpochMs, Gib, Mbps, ResetDay, Status};
 use flvx_api::{Credentials, ExposeSecret, FlvxApi, FlvxClient};
 use flvx_provision::dates::Date;
 use flvx_provision::engine::ForwardRequest;
-use flvx_provision::messages::Lang;
+use flvx_provision::views::ViewSettings;
 use flvx_provision::{
     Engine, MemoryStore, Plan, PlanInput, Service, ServiceRecord, ServiceStore, Version,
 };
@@ -386,7 +386,10 @@ impl World {
             "renew (nothing paused)" => engine.renew(s).await.map(drop),
             "change package (quota only)" => engine.change_package(s).await.map(drop),
             "change password" => engine.change_password(s).await.map(drop),
-            "client area view" => engine.client_view(s, Lang::En).await.map(drop),
+            "client area view" => engine
+                .client_view(s, &ViewSettings::default())
+                .await
+                .map(drop),
             "usage update = reconciliation (any N)" => {
                 engine.reconcile(std::slice::from_ref(s)).await.map(drop)
             }

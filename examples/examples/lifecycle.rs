@@ -10,7 +10,7 @@ use flvx_api::units::EpochMs;
 use flvx_examples::connect;
 use flvx_provision::dates::Date;
 use flvx_provision::engine::ForwardRequest;
-use flvx_provision::messages::Lang;
+use flvx_provision::views::{ViewSettings, entry_addresses};
 use flvx_provision::{Engine, MemoryStore, Plan, PlanInput, Service};
 use std::sync::Arc;
 
@@ -30,9 +30,27 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut service = service(&first.id.to_string(), "50", Date::new(2027, 1, 15))?;
     step(fake, "create", engine.create(&service).await?);
     let record = store.get(SERVICE_ID).unwrap_or_default();
+    let none = || "none".to_owned();
+    let bindings: Vec<String> = record
+        .bindings
+        .iter()
+        .map(|(tunnel, binding)| {
+            let name = tunnels
+                .iter()
+                .find(|t| t.id == *tunnel)
+                .map_or("unnamed", |t| t.name.as_str());
+            format!("tunnel \"{name}\" (#{tunnel}, binding #{binding})")
+        })
+        .collect();
     println!(
-        "    username {:?}, user id {:?}, bindings {:?}",
-        record.username, record.user_id, record.bindings
+        "    panel user {} (#{}), on {}",
+        record.username.unwrap_or_else(none),
+        record.user_id.map_or_else(none, |id| id.to_string()),
+        if bindings.is_empty() {
+            "no tunnel".to_owned()
+        } else {
+            bindings.join(", ")
+        }
     );
 
     let request = ForwardRequest {
@@ -43,9 +61,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     match engine.add_forward(&service, &request).await {
         Ok(forward) => {
+            let entries = entry_addresses(forward.in_ip.as_deref(), forward.in_port);
             println!(
-                "\n[customer adds a forward] #{} entry {:?}:{:?}",
-                forward.id, forward.in_ip, forward.in_port
+                "\n[customer adds a forward] forward #{} \"{}\", customers connect to {}",
+                forward.id,
+                forward.name,
+                if entries.is_empty() {
+                    "an address the panel has not reported yet".to_owned()
+                } else {
+                    entries.join(", ")
+                }
             );
             if let Some(fake) = fake {
                 fake.add_traffic(forward.id, 3 << 30, 5 << 29);
@@ -58,11 +83,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let usage =
         flvx_provision::usage::usage(engine.api().as_ref(), store.as_ref(), &[SERVICE_ID]).await?;
     for u in &usage {
-        println!(
-            "\n[usage] bwusage {} MB of bwlimit {} MB",
-            u.usage_mb(),
-            u.limit_mb()
-        );
+        let limit = match u.limit_mb() {
+            0 => "no limit".to_owned(),
+            mb => format!("a limit of {mb} MB"),
+        };
+        println!("\n[usage] WHMCS records {} MB used, {limit}", u.usage_mb());
     }
     report_calls(fake);
 
@@ -80,10 +105,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "renew (due 2027-02-15)",
         engine.renew(&service).await?,
     );
-    let view = engine.client_view(&service, Lang::En).await?;
+    let view = engine
+        .client_view(&service, &ViewSettings::default())
+        .await?;
     println!(
-        "    client area: {} of {} used ({}%), expires {}, reset {}",
-        view.used, view.quota, view.percent, view.expires, view.reset
+        "    the customer reads: {}; {}; {}; forwards run until {}; traffic resets: {}",
+        view.status,
+        view.usage,
+        if view.remaining.is_empty() {
+            "no limit"
+        } else {
+            &view.remaining
+        },
+        view.expires,
+        view.reset
     );
     report_calls(fake);
     step(fake, "terminate", engine.terminate(&service).await?);
@@ -123,10 +158,23 @@ fn service(
 }
 
 fn step(fake: Option<&FakePanel>, name: &str, record: flvx_provision::ServiceRecord) {
-    println!(
-        "\n[{name}] suspended={} paused-by-suspend={:?}",
-        record.suspended, record.suspended_forwards
-    );
+    let state = if record.terminated {
+        "terminated"
+    } else if record.suspended {
+        "suspended"
+    } else {
+        "active"
+    };
+    let held: Vec<String> = record
+        .suspended_forwards
+        .iter()
+        .map(|id| format!("#{id}"))
+        .collect();
+    let held = match held.len() {
+        0 => String::new(),
+        _ => format!(", forwards {} wait for unsuspend", held.join(", ")),
+    };
+    println!("\n[{name}] the service is {state}{held}");
     report_calls(fake);
 }
 

@@ -60,6 +60,33 @@ impl Date {
     }
 }
 
+impl Date {
+    /// The date in a WHMCS date format (the `DateFormat` setting: `DD/MM/YYYY`,
+    /// `DD.MM.YYYY`, `DD-MM-YYYY`, `MM/DD/YYYY`, `YYYY/MM/DD` or `YYYY-MM-DD`), so the
+    /// module's dates read like the ones WHMCS prints next to them. Anything else is not
+    /// trusted as a pattern and gives `YYYY-MM-DD`.
+    pub fn formatted(self, pattern: &str) -> String {
+        const KNOWN: [&str; 6] = [
+            "DD/MM/YYYY",
+            "DD.MM.YYYY",
+            "DD-MM-YYYY",
+            "MM/DD/YYYY",
+            "YYYY/MM/DD",
+            "YYYY-MM-DD",
+        ];
+        let pattern = pattern.trim();
+        let pattern = if KNOWN.contains(&pattern) {
+            pattern
+        } else {
+            "YYYY-MM-DD"
+        };
+        pattern
+            .replace("YYYY", &format!("{:04}", self.year))
+            .replace("MM", &format!("{:02}", self.month))
+            .replace("DD", &format!("{:02}", self.day))
+    }
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
@@ -111,6 +138,21 @@ fn civil_from_days(z: i64) -> Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formats_in_whmcs_date_formats() {
+        let date = Date::new(2027, 1, 4).unwrap();
+        assert_eq!(date.formatted("DD/MM/YYYY"), "04/01/2027");
+        assert_eq!(date.formatted("MM/DD/YYYY"), "01/04/2027");
+        assert_eq!(date.formatted("DD.MM.YYYY"), "04.01.2027");
+        assert_eq!(date.formatted(" YYYY/MM/DD "), "2027/01/04");
+        assert_eq!(
+            date.formatted("<b>DD</b>"),
+            "2027-01-04",
+            "unknown patterns"
+        );
+        assert_eq!(date.formatted(""), "2027-01-04");
+    }
 
     #[test]
     fn parses_whmcs_dates() {

@@ -106,10 +106,8 @@ pub enum ProvisionError {
     /// A forward field is invalid.
     #[error("{}", self.message(Lang::En))]
     InvalidForward {
-        /// The field.
-        field: &'static str,
-        /// Why.
-        reason: String,
+        /// The field, which also names the rule it breaks.
+        field: ForwardField,
     },
     /// A forward has more targets than allowed.
     #[error("{}", self.message(Lang::En))]
@@ -336,9 +334,13 @@ impl ProvisionError {
                 Msg::ForwardNotFound.format(lang, &[("forward", &forward.to_string())])
             }
             ProvisionError::ServiceSuspended => Msg::ServiceSuspended.format(lang, &[]),
-            ProvisionError::InvalidForward { field, reason } => {
-                Msg::InvalidForward.format(lang, &[("field", field), ("reason", reason)])
-            }
+            ProvisionError::InvalidForward { field } => Msg::InvalidForward.format(
+                lang,
+                &[
+                    ("field", &field.label().format(lang, &[])),
+                    ("reason", &field.rule().format(lang, &[])),
+                ],
+            ),
             ProvisionError::TooManyTargets { count, max } => Msg::TooManyTargets.format(
                 lang,
                 &[("count", &count.to_string()), ("max", &max.to_string())],
@@ -436,4 +438,36 @@ fn unreachable(source: &flvx_api::Error) -> bool {
             | flvx_api::Error::UnexpectedResponse { .. }
             | flvx_api::Error::ResponseTooLarge { .. }
     )
+}
+
+/// A field of the add-forward form, for [`ProvisionError::InvalidForward`]: its name and
+/// its rule come from the catalogue, so the message reads whole in every language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ForwardField {
+    /// The forward's name.
+    Name,
+    /// The target list.
+    Target,
+    /// The entry port.
+    Port,
+}
+
+impl ForwardField {
+    /// The field's name in messages.
+    pub fn label(self) -> Msg {
+        match self {
+            ForwardField::Name => Msg::FieldName,
+            ForwardField::Target => Msg::FieldTarget,
+            ForwardField::Port => Msg::FieldPort,
+        }
+    }
+
+    /// What the field must hold.
+    pub fn rule(self) -> Msg {
+        match self {
+            ForwardField::Name => Msg::RuleName,
+            ForwardField::Target => Msg::RuleTarget,
+            ForwardField::Port => Msg::RulePort,
+        }
+    }
 }

@@ -25,7 +25,7 @@ pub mod usage;
 pub mod views;
 
 pub use engine::{Engine, Service};
-pub use error::ProvisionError;
+pub use error::{ForwardField, ProvisionError};
 pub use plan::{Plan, PlanInput};
 #[cfg(feature = "postgres")]
 pub use store::PostgresStore;

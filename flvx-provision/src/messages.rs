@@ -96,7 +96,7 @@ catalogue! {
     /// Allowed values: a reset schedule.
     AllowedResetSchedule = "allowed_reset_schedule" {
         en: "billing_day, never, or a day of the month from 1 to 31",
-        zh: "billing_day、never，或 1 到 31 之间的日期"
+        zh: "billing_day、\"never\"，或 1 到 31 之间的日期"
     }
     /// Allowed values: a username prefix.
     AllowedPrefix = "allowed_prefix" {
@@ -374,7 +374,95 @@ catalogue! {
     /// Status label: active.
     StatusActive = "status_active" { en: "Active", zh: "正常" }
     /// Status label: disabled on the panel (expired or by an admin).
-    StatusDisabled = "status_disabled" { en: "Disabled on the panel", zh: "面板已停用" }
+    StatusDisabled = "status_disabled" { en: "Stopped", zh: "已停止" }
+    /// Status label: suspended in WHMCS.
+    StatusSuspended = "status_suspended" { en: "Suspended", zh: "已暂停" }
+    /// Status label: the panel expiry has passed.
+    StatusExpired = "status_expired" { en: "Expired", zh: "已到期" }
+    /// Status label: the traffic quota is used up.
+    StatusOverQuota = "status_over_quota" { en: "Traffic used up", zh: "流量已用完" }
+    /// Client area notice: the service is suspended.
+    NoticeSuspended = "notice_suspended" {
+        en: "This service is suspended, so its forwards are stopped. Pay any overdue invoice or contact support to have it reactivated.",
+        zh: "该服务已暂停，其转发已停止。请支付逾期账单，或联系客服恢复服务。"
+    }
+    /// Client area notice: the service expired on the panel.
+    NoticeExpired = "notice_expired" {
+        en: "This service expired on {date}, so its forwards are stopped. Renew it by paying the open invoice and they start again.",
+        zh: "该服务已于 {date} 到期，其转发已停止。支付未付账单续费后，转发将重新运行。"
+    }
+    /// Client area notice: the quota is used up and resets monthly.
+    NoticeOverQuotaReset = "notice_over_quota_reset" {
+        en: "All {quota} of traffic is used, so the forwards are stopped. They run again after the monthly reset ({reset}); to continue sooner, upgrade the package.",
+        zh: "{quota} 流量已全部用完，转发已停止。每月重置（{reset}）后将重新运行；如需提前恢复，请升级套餐。"
+    }
+    /// Client area notice: the quota is used up and never resets.
+    NoticeOverQuota = "notice_over_quota" {
+        en: "All {quota} of traffic is used, so the forwards are stopped. Upgrade the package to continue.",
+        zh: "{quota} 流量已全部用完，转发已停止。请升级套餐以继续使用。"
+    }
+    /// Client area notice: the panel stopped the account for another reason.
+    NoticeDisabled = "notice_disabled" {
+        en: "This service has been stopped by the provider, so its forwards do not run. Contact support to find out why and to have it started again.",
+        zh: "该服务已被服务商停止，转发不会运行。请联系客服了解原因并恢复服务。"
+    }
+    /// Client area warning: 80 % or more of the quota is used.
+    NoticeNearLimit = "notice_near_limit" {
+        en: "{percent}% of the traffic is used; {remaining} left. When it runs out the forwards stop until the reset.",
+        zh: "已用 {percent}% 流量，剩余 {remaining}。用完后转发将停止，直到流量重置。"
+    }
+    /// Usage line with a quota.
+    UsageOfQuota = "usage_of_quota" { en: "{used} of {quota} used", zh: "已用 {used}，共 {quota}" }
+    /// Usage line without a quota.
+    UsageUnlimited = "usage_unlimited" { en: "{used} used, no traffic limit", zh: "已用 {used}，流量不限" }
+    /// Traffic left.
+    UsageRemaining = "usage_remaining" { en: "{remaining} left", zh: "剩余 {remaining}" }
+    /// Explains the panel expiry after the due date (grace days).
+    ExpiryGrace = "expiry_grace" {
+        en: "Forwards keep running until this date: {days} days after the next due date, so a late payment does not stop them at once.",
+        zh: "转发将运行至该日期：即下次付款日后 {days} 天，逾期付款不会立即停止转发。"
+    }
+    /// Explains the panel expiry on the due date (no grace days).
+    ExpiryOnDue = "expiry_on_due" {
+        en: "Forwards stop on this date unless the next invoice is paid.",
+        zh: "如未支付下一期账单，转发将在该日期停止。"
+    }
+    /// An entry the panel did not report.
+    EntryUnknown = "entry_unknown" { en: "not reported by the panel yet", zh: "面板尚未提供" }
+    /// Client area heading: the panel login.
+    LabelPanelLogin = "label_panel_login" { en: "Panel login", zh: "面板登录" }
+    /// Client area: no login address configured.
+    LoginAddressMissing = "login_address_missing" {
+        en: "Ask support for the address of the panel's login page.",
+        zh: "请向客服索取面板登录页面的地址。"
+    }
+    /// Button: show the password.
+    ActionShowPassword = "action_show_password" { en: "Show", zh: "显示" }
+    /// Button: copy the password.
+    ActionCopy = "action_copy" { en: "Copy", zh: "复制" }
+    /// Link: upgrade the package.
+    ActionUpgrade = "action_upgrade" { en: "Upgrade package", zh: "升级套餐" }
+    /// Admin tab: a tunnel binding.
+    AdminBinding = "admin_binding" { en: "{tunnel} (tunnel {tunnel_id}, binding {binding_id})", zh: "{tunnel}（隧道 {tunnel_id}，授权 {binding_id}）" }
+    /// Admin tab: a tunnel whose name the panel did not give.
+    AdminTunnelUnnamed = "admin_tunnel_unnamed" { en: "Tunnel {tunnel_id}", zh: "隧道 {tunnel_id}" }
+    /// Admin tab: the panel user is gone.
+    AdminUserMissing = "admin_user_missing" {
+        en: "Panel user {user} was not found on the panel; use {button} to recreate it.",
+        zh: "面板上找不到面板用户 {user}；请使用“{button}”重新创建。"
+    }
+    /// Invalid forward field: the name.
+    FieldName = "field_name" { en: "name", zh: "名称" }
+    /// Invalid forward field: the target.
+    FieldTarget = "field_target" { en: "target", zh: "目标" }
+    /// Invalid forward field: the entry port.
+    FieldPort = "field_port" { en: "entry port", zh: "入口端口" }
+    /// Rule for a forward name.
+    RuleName = "rule_name" { en: "use 1 to 100 characters", zh: "请使用 1 到 100 个字符" }
+    /// Rule for a forward target.
+    RuleTarget = "rule_target" { en: "use host:port, such as 198.51.100.7:443", zh: "请使用“主机:端口”，如 198.51.100.7:443" }
+    /// Rule for an entry port.
+    RulePort = "rule_port" { en: "use 1 to 65535, or leave it empty for any free port", zh: "请使用 1 到 65535，或留空自动分配空闲端口" }
     /// Forward status: running.
     ForwardRunning = "forward_running" { en: "Running", zh: "运行中" }
     /// Forward status: paused.
@@ -390,7 +478,7 @@ catalogue! {
     /// Client area heading: traffic.
     LabelTraffic = "label_traffic" { en: "Traffic", zh: "流量" }
     /// Client area heading: expiry.
-    LabelExpiry = "label_expiry" { en: "Expires", zh: "到期时间" }
+    LabelExpiry = "label_expiry" { en: "Forwards run until", zh: "转发运行至" }
     /// Client area heading: traffic reset.
     LabelReset = "label_reset" { en: "Traffic reset", zh: "流量重置" }
     /// Client area heading: panel username.
@@ -398,7 +486,7 @@ catalogue! {
     /// Client area heading: panel password.
     LabelPassword = "label_password" { en: "Panel password", zh: "面板密码" }
     /// Client area heading: panel address.
-    LabelPanel = "label_panel" { en: "Panel address", zh: "面板地址" }
+    LabelPanel = "label_panel" { en: "Login page", zh: "登录页面" }
     /// Client area heading: status.
     LabelStatus = "label_status" { en: "Status", zh: "状态" }
     /// Client area heading: tunnels.
@@ -501,11 +589,11 @@ catalogue! {
     /// Form hint: the entry port.
     HintPort = "hint_port" { en: "Leave empty for any free port", zh: "留空则自动分配空闲端口" }
     /// Form hint: the target.
-    HintTarget = "hint_target" { en: "host:port, several separated by commas", zh: "host:port，多个用逗号分隔" }
+    HintTarget = "hint_target" { en: "host:port, several separated by commas", zh: "主机:端口，多个用逗号分隔" }
     /// Admin tab: panel user id.
     LabelPanelUserId = "label_panel_user_id" { en: "FLVX user id", zh: "FLVX 用户 ID" }
     /// Admin tab: bindings.
-    LabelBindings = "label_bindings" { en: "Tunnel bindings (tunnel: binding)", zh: "隧道授权（隧道：授权）" }
+    LabelBindings = "label_bindings" { en: "Tunnel bindings", zh: "隧道授权" }
     /// Admin tab: forwards unsuspend will resume.
     LabelSuspendedForwards = "label_suspended_forwards" { en: "Forwards unsuspend will resume", zh: "恢复服务时将启动的转发" }
     /// Admin tab: forwards the customer paused.
@@ -567,9 +655,116 @@ impl Msg {
     }
 }
 
+/// Names that stay in Latin letters in Chinese text: products, protocols, units and the
+/// WHMCS and panel fields and headers a seller types or looks up by that name.
+pub const LATIN_NAMES: &[&str] = &[
+    "FLVX",
+    "WHMCS",
+    "API",
+    "ID",
+    "IP",
+    "IPv4",
+    "IPv6",
+    "CIDR",
+    "NAT",
+    "TLS",
+    "UTC",
+    "SSL",
+    "HTTP",
+    "HTTPS",
+    "URL",
+    "B",
+    "KiB",
+    "MiB",
+    "GiB",
+    "TiB",
+    "MB",
+    "GB",
+    "Mbps",
+    "bcrypt",
+    "Access",
+    "Hash",
+    "Turnstile",
+    "X-FLVX-API-Client",
+    "Smarty",
+    "PHP",
+];
+
+/// The English words of a Chinese text outside names and addresses: a word counts unless it
+/// is one of [`LATIN_NAMES`], sits in ASCII double quotes (a value to type), or belongs to
+/// an address, number or identifier (a token with a digit or one of `. : / _ = [ @`).
+/// `{placeholders}` are skipped: they are filled with names and figures.
+pub fn english_words(text: &str) -> Vec<String> {
+    let mut plain = String::new();
+    let mut in_placeholder = false;
+    let mut in_quotes = false;
+    for c in text.chars() {
+        match c {
+            '{' => in_placeholder = true,
+            '}' => in_placeholder = false,
+            '"' => {
+                in_quotes = !in_quotes;
+                plain.push(' ');
+            }
+            _ if in_placeholder || in_quotes => {}
+            _ => plain.push(c),
+        }
+    }
+    let token_char = |c: char| {
+        c.is_ascii_alphanumeric()
+            || matches!(c, '.' | ':' | '/' | '_' | '=' | '[' | ']' | '@' | '-' | '%')
+    };
+    plain
+        .split(|c: char| !token_char(c))
+        .map(|t| t.trim_matches(|c: char| matches!(c, '.' | ':' | '-' | '%')))
+        .filter(|t| t.chars().any(|c| c.is_ascii_alphabetic()))
+        .filter(|t| {
+            let address = t.chars().any(|c| {
+                c.is_ascii_digit() || matches!(c, '.' | ':' | '/' | '_' | '=' | '[' | '@')
+            });
+            !address && !LATIN_NAMES.contains(t)
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chinese_messages_hold_no_english_words() {
+        let found: Vec<String> = Msg::ALL
+            .iter()
+            .filter_map(|msg| {
+                let words = english_words(msg.text().zh);
+                (!words.is_empty()).then(|| format!("{}: {words:?}", msg.key()))
+            })
+            .collect();
+        assert!(
+            found.is_empty(),
+            "English inside Chinese messages:\n{}",
+            found.join("\n")
+        );
+    }
+
+    #[test]
+    fn the_english_word_check_can_fail() {
+        assert_eq!(
+            english_words("转发的target无效：host:port, such as 198.51.100.7:443"),
+            ["target", "such", "as"]
+        );
+        assert_eq!(english_words("面板 (none)"), ["none"]);
+        assert!(
+            english_words("{quota} 流量，见 https://panel.example/a_b，FLVX 3.0，“unlimited”")
+                .len()
+                == 1
+        );
+        assert!(
+            english_words("或 \"unlimited\"，billing_day，10.0.0.0/8，[2001:db8::1]:443")
+                .is_empty()
+        );
+    }
 
     #[test]
     fn keys_are_unique_and_php_safe() {

@@ -9,6 +9,7 @@ use flvx_api::PanelVersion;
 use flvx_api::endpoints;
 use flvx_provision::engine::ForwardRequest;
 use flvx_provision::messages::Lang;
+use flvx_provision::views::ViewSettings;
 use flvx_provision::{ProvisionError, Service};
 use test_case::test_matrix;
 
@@ -224,7 +225,11 @@ async fn a_suspended_3_0_customer_still_sees_its_account() {
     w.add_forward(&svc, w.t1, "a").await;
     w.engine.suspend(&svc).await.expect("suspend");
     w.panel.clear_journal();
-    let view = w.engine.client_view(&svc, Lang::En).await.expect("view");
+    let view = w
+        .engine
+        .client_view(&svc, &ViewSettings::default())
+        .await
+        .expect("view");
     assert_eq!(view.username, USERNAME);
     assert_eq!(view.forwards.len(), 1);
     assert_eq!(

@@ -523,11 +523,11 @@ function flvx_ClientArea(array $params)
     try {
         $service = FlvxService::fromParams($params);
         $engine = FlvxEngine::fromParams($params);
-        $view = $engine->clientView($service);
+        $view = $engine->clientView($service, FlvxViews::loginAddress($params));
         $record = $engine->store()->load($service->id);
         return array(
             'tabOverviewModuleOutputTemplate' => 'templates/clientarea.tpl',
-            'templateVariables' => FlvxViews::clientAreaVariables($service, $view, $record, $engine->api()->baseUrl()),
+            'templateVariables' => FlvxViews::clientAreaVariables($service, $view, $record),
         );
     } catch (\Throwable $e) {
         $message = FlvxEngine::failureMessage('ClientArea', $params, $e, true);
@@ -560,8 +560,17 @@ function flvx_AdminServicesTabFields(array $params)
         };
         $none = FlvxViews::label('label_none');
         $bindings = array();
-        foreach ($record['bindings'] as $tunnel => $binding) {
-            $bindings[] = $tunnel . ': ' . $binding;
+        if (count($record['bindings']) > 0) {
+            $names = flvx_tunnel_names($params);
+            foreach ($record['bindings'] as $tunnel => $binding) {
+                $bindings[] = FlvxLang::text('admin_binding', array(
+                    'tunnel' => isset($names[$tunnel]) && $names[$tunnel] !== ''
+                        ? $names[$tunnel]
+                        : FlvxLang::text('admin_tunnel_unnamed', array('tunnel_id' => (string) $tunnel)),
+                    'tunnel_id' => (string) $tunnel,
+                    'binding_id' => (string) $binding,
+                ));
+            }
         }
         $list = function (array $ids) use ($none) {
             return count($ids) === 0 ? $none : implode(', ', $ids);
@@ -589,10 +598,9 @@ function flvx_AdminServicesTabFields(array $params)
                         $text .= ' (' . FlvxViews::percent($u['used'], $u['quota']) . '%)';
                     }
                 } else {
-                    $text = FlvxLang::text('panel_error', array(
-                        'action' => FlvxLang::text('action_usage'),
-                        'detail' => 'user ' . $record['user_id'] . ' was not found on the panel; use '
-                            . FlvxLang::text('button_sync'),
+                    $text = FlvxLang::text('admin_user_missing', array(
+                        'user' => (string) $record['user_id'],
+                        'button' => FlvxLang::text('button_sync'),
                     ));
                 }
             } catch (\Throwable $e) {
@@ -605,6 +613,28 @@ function flvx_AdminServicesTabFields(array $params)
         FlvxEngine::logUnexpected('AdminServicesTabFields', $params, $e);
         return array();
     }
+}
+
+/**
+ * Tunnel names by id from the panel, for the admin tab; empty when the panel cannot be
+ * asked (the tab then shows ids, and the usage row says what failed).
+ *
+ * @return array<int, string>
+ */
+function flvx_tunnel_names(array $params): array
+{
+    $names = array();
+    try {
+        $rows = FlvxApiClient::fromParams($params)->call('tunnel_list');
+    } catch (\Throwable $e) {
+        return $names;
+    }
+    foreach (is_array($rows) ? $rows : array() as $row) {
+        if (is_array($row) && isset($row['id']) && is_numeric($row['id'])) {
+            $names[(int) $row['id']] = FlvxViews::textField($row, 'name');
+        }
+    }
+    return $names;
 }
 
 /**

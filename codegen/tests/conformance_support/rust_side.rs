@@ -11,9 +11,9 @@ use flvx_provision::dates::Date;
 use flvx_provision::engine::ForwardRequest;
 use flvx_provision::messages::{Lang, Msg};
 use flvx_provision::policy::OfflineResolver;
-use flvx_provision::views::ServiceView;
+use flvx_provision::views::{ServiceView, ViewSettings};
 use flvx_provision::{
-    Engine, MemoryStore, Plan, PlanInput, ProvisionError, Service, ServiceRecord,
+    Engine, ForwardField, MemoryStore, Plan, PlanInput, ProvisionError, Service, ServiceRecord,
 };
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -250,7 +250,7 @@ async fn client_area(engine: &Engine, svc: &Svc, ids: &Ids, now: i64) -> RustAns
         };
     }
     let view = match service(svc, ids, now) {
-        Ok(s) => engine.client_view(&s, Lang::En).await,
+        Ok(s) => engine.client_view(&s, &ViewSettings::default()).await,
         Err(e) => Err(e),
     };
     match view {
@@ -271,24 +271,36 @@ async fn client_area(engine: &Engine, svc: &Svc, ids: &Ids, now: i64) -> RustAns
     }
 }
 
-/// The view as the PHP module hands it to the template (`$flvx`).
+/// The view as the PHP module hands it to the template (`$flvx`), login included.
 pub fn view_json(view: &ServiceView) -> Value {
     json!({
         "username": view.username,
+        "state": view.state.key(),
         "status": view.status,
+        "notice": view.notice,
         "used": view.used,
         "quota": view.quota,
+        "usage": view.usage,
+        "remaining": view.remaining,
         "percent": view.percent,
+        "unlimited": view.unlimited,
+        "warning": view.warning,
         "expires": view.expires,
+        "expiry_note": view.expiry_note,
         "reset": view.reset,
         "forward_count": view.forward_count,
         "tunnels": view.tunnels.iter().map(|t| json!({
             "id": t.id, "name": t.name, "speed": t.speed,
         })).collect::<Vec<_>>(),
         "forwards": view.forwards.iter().map(|f| json!({
-            "id": f.id, "name": f.name, "tunnel": f.tunnel, "entry": f.entry,
+            "id": f.id, "name": f.name, "tunnel": f.tunnel, "entries": f.entries,
             "target": f.target, "traffic": f.traffic, "status": f.status, "running": f.running,
         })).collect::<Vec<_>>(),
+        "login": view.login.as_ref().map(|l| json!({
+            "address": l.address,
+            "username": l.username,
+            "password": flvx_api::ExposeSecret::expose_secret(&l.password),
+        })),
     })
 }
 
@@ -316,8 +328,7 @@ fn forward_request(post: &BTreeMap<String, String>) -> Result<ForwardRequest, Pr
         let value = significant.parse::<u32>().unwrap_or(0);
         if !digits(port) || significant.len() > 5 || value > 65_535 {
             return Err(ProvisionError::InvalidForward {
-                field: "port",
-                reason: "1 to 65535, or empty for any".into(),
+                field: ForwardField::Port,
             });
         }
         Some(value as u16)

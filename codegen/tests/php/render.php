@@ -47,7 +47,9 @@ $plan = array(
     'terminate_action' => 'delete', 'user_group' => 0,
 );
 $service = new FlvxService(12, $plan, '2027-02-15', $hostile, 1790000000000);
-$view = FlvxViews::serviceView($package, 5);
+$context = array('max_forwards' => 5, 'suspended' => false, 'grace_days' => 3, 'now_ms' => 1790000000000, 'date_format' => 'DD/MM/YYYY');
+$view = FlvxViews::serviceView($package, $context);
+$view['login'] = array('address' => 'https://panel.example', 'username' => 'flvx12', 'password' => $hostile);
 flvx_test_assert($view['used'] === '1.8 GiB' && $view['percent'] === 1, 'unexpected view figures: ' . json_encode($view));
 flvx_test_assert($view['forwards'][0]['traffic'] === '1.2 KiB', '1280 B must read 1.2 KiB (half to even like Rust)');
 
@@ -57,7 +59,9 @@ $records = array(
 );
 $pages = array();
 foreach ($records as $name => $record) {
-    $pages['clientarea.tpl ' . $name] = array('clientarea.tpl', FlvxViews::clientAreaVariables($service, $view, $record, 'https://panel.example:6366'));
+    $recordView = FlvxViews::serviceView($package, array('suspended' => $record['suspended']) + $context);
+    $recordView['login'] = $view['login'];
+    $pages['clientarea.tpl ' . $name] = array('clientarea.tpl', FlvxViews::clientAreaVariables($service, $recordView, $record));
 }
 $pages['error.tpl'] = array('error.tpl', array('flvxError' => $hostile, 'flvxLang' => FlvxViews::labels()));
 

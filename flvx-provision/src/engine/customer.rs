@@ -4,7 +4,7 @@
 //! and the forward policy ([`crate::policy`]).
 
 use super::{Engine, Service};
-use crate::error::{PanelContext, ProvisionError};
+use crate::error::{ForwardField, PanelContext, ProvisionError};
 use crate::messages::Msg;
 use crate::plan::Plan;
 use crate::policy;
@@ -309,17 +309,14 @@ fn not_found(e: flvx_api::Error, forward: ForwardId) -> ProvisionError {
 /// The checks that need no call: the name, the targets' form and count (the policy's
 /// limits), the port, and the plan's entry-port range.
 fn check_request(request: &ForwardRequest, plan: &Plan) -> Result<Vec<Target>, ProvisionError> {
-    let invalid = |field: &'static str, reason: &str| ProvisionError::InvalidForward {
-        field,
-        reason: reason.to_owned(),
-    };
+    let invalid = |field| ProvisionError::InvalidForward { field };
     let name = request.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(invalid("name", "1 to 100 characters"));
+        return Err(invalid(ForwardField::Name));
     }
     let targets = parse_targets(&request.target)?;
     if request.port == Some(0) {
-        return Err(invalid("port", "1 to 65535, or empty for any"));
+        return Err(invalid(ForwardField::Port));
     }
     if let (Some(port), Some((min, max))) = (request.port, plan.entry_ports)
         && !(min..=max).contains(&port)

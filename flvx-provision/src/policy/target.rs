@@ -3,7 +3,7 @@
 //! panel's and nodes' own addresses.
 
 use super::networks::{Network, refused_network};
-use crate::error::ProvisionError;
+use crate::error::{ForwardField, ProvisionError};
 use std::net::{IpAddr, Ipv6Addr};
 
 /// At most this many targets per forward.
@@ -48,8 +48,7 @@ pub fn parse_targets(raw: &str) -> Result<Vec<Target>, ProvisionError> {
 
 fn parse_target(item: &str) -> Result<Target, ProvisionError> {
     let format = || ProvisionError::InvalidForward {
-        field: "target",
-        reason: "host:port, such as 198.51.100.7:443".to_owned(),
+        field: ForwardField::Target,
     };
     let text = item.trim();
     let (host, port) = text.rsplit_once(':').ok_or_else(format)?;

@@ -693,6 +693,21 @@ final class FlvxEngine
     }
 
     /**
+     * The arguments of `invalid_forward` for a form field (`name`, `target`, `port`): the
+     * field's name and its rule from the catalogue, like the Rust `ForwardField`, so the
+     * message reads whole in every language.
+     *
+     * @return array{field: string, reason: string}
+     */
+    public static function invalidField(string $field): array
+    {
+        return array(
+            'field' => FlvxLang::text('field_' . $field),
+            'reason' => FlvxLang::text('rule_' . $field),
+        );
+    }
+
+    /**
      * Trims Unicode white space like Rust's `str::trim` (PHP's trim() knows only ASCII).
      */
     public static function trimUnicode(string $text): string

@@ -2,54 +2,138 @@
    formatted in PHP (FlvxViews) and escaped here with escape:'html' (htmlspecialchars with
    ENT_QUOTES, safe in quoted attributes too; 'htmlall' is avoided because Smarty 3.1
    implements it with a call PHP 8.2 deprecates). Bootstrap 3 and 4 classes are given
-   together so the Six, Twenty-One and Nexus themes all lay it out. *}
-<div class="flvx-service">
-    {if $flvxSuspendedText}
-        <div class="alert alert-warning" role="alert">{$flvxSuspendedText|escape:'html'}</div>
+   together so the Six, Twenty-One and Nexus themes all lay it out; the few rules of our
+   own are scoped to .flvx-service and undo what the themes' wrappers impose (Six centres
+   the whole Manage tab, Bootstrap 3's .badge greys every label). Below 768 px the tables
+   become one block per row, so every action stays on screen without sideways scrolling.
+   No script but the two buttons' handlers, and no braces in them (Smarty reads those). *}
+{literal}
+<style>
+.flvx-service { text-align: left; }
+.flvx-service .flvx-card-title { font-size: 16px; font-weight: 600; line-height: 1.4; margin: 0; }
+.flvx-service .flvx-usage { margin-bottom: 6px; }
+.flvx-service .flvx-bar { height: 10px; border-radius: 5px; background: #e9ecef; overflow: hidden; margin: 0 0 6px; }
+.flvx-service .flvx-bar-fill { display: block; height: 100%; background: #337ab7; }
+.flvx-service .flvx-bar-near .flvx-bar-fill { background: #e0a800; }
+.flvx-service .flvx-bar-full .flvx-bar-fill { background: #c9302c; }
+.flvx-service .flvx-usage-meta { color: #555; margin-bottom: 12px; }
+.flvx-service .flvx-facts { margin: 0; }
+.flvx-service .flvx-facts dt { font-weight: 600; margin-top: 8px; }
+.flvx-service .flvx-facts dd { margin: 0; overflow-wrap: anywhere; }
+.flvx-service .flvx-note { display: block; color: #555; font-size: 90%; }
+.flvx-service .flvx-badge { display: inline-block; padding: 2px 8px; border-radius: 10px; font-size: 85%; font-weight: 600; line-height: 1.5; color: #fff; white-space: nowrap; }
+.flvx-service .flvx-badge-ok { background: #1e7e34; }
+.flvx-service .flvx-badge-off { background: #5a6268; }
+.flvx-service .flvx-badge-bad { background: #bd2130; }
+.flvx-service .flvx-badge-warn { background: #8a5a00; }
+.flvx-service .flvx-table { width: 100%; margin: 0; table-layout: auto; }
+.flvx-service .flvx-table th { white-space: nowrap; text-align: left; }
+.flvx-service .flvx-table td { overflow-wrap: anywhere; vertical-align: top; }
+.flvx-service .flvx-table td.flvx-cell-name { min-width: 6em; }
+.flvx-service .flvx-table code { white-space: normal; overflow-wrap: anywhere; word-break: break-all; }
+.flvx-service .flvx-entries { list-style: none; margin: 0; padding: 0; }
+.flvx-service .flvx-actions { display: flex; flex-wrap: wrap; gap: 6px; }
+.flvx-service .flvx-actions form { display: inline; margin: 0; }
+.flvx-service .flvx-secret { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
+.flvx-service .flvx-secret input { flex: 1 1 140px; min-width: 0; max-width: 260px; font-family: monospace; }
+.flvx-service .flvx-add .form-group { min-width: 0; }
+@media (max-width: 767px) {
+    .flvx-service .flvx-table thead { display: none; }
+    .flvx-service .flvx-table, .flvx-service .flvx-table tbody, .flvx-service .flvx-table tr, .flvx-service .flvx-table td { display: block; width: 100%; }
+    .flvx-service .flvx-table tr { border-top: 1px solid #ddd; padding: 8px 0; }
+    .flvx-service .flvx-table td { border: 0; padding: 2px 12px; }
+    .flvx-service .flvx-table td[data-label]::before { content: attr(data-label); display: block; font-weight: 600; font-size: 85%; color: #555; }
+    .flvx-service .flvx-table td.flvx-cell-name { font-weight: 600; }
+    .flvx-service .flvx-table td.flvx-cell-actions { padding-top: 8px; }
+}
+</style>
+{/literal}
+<div class="flvx-service flvx-state-{$flvx.state|escape:'html'}">
+    {if $flvx.notice}
+        <div class="alert {if $flvx.state == 'expired' || $flvx.state == 'over_quota'}alert-danger{else}alert-warning{/if}" role="alert">
+            {$flvx.notice|escape:'html'}
+            {if $flvx.state == 'over_quota' && isset($packagesupgrade) && $packagesupgrade}
+                <a class="alert-link" href="upgrade.php?type=package&amp;id={$flvxServiceId|escape:'html'}">{$flvxLang.action_upgrade|escape:'html'}</a>
+            {/if}
+        </div>
+    {elseif $flvx.warning}
+        <div class="alert alert-warning" role="alert">
+            {$flvx.warning|escape:'html'}
+            {if isset($packagesupgrade) && $packagesupgrade}
+                <a class="alert-link" href="upgrade.php?type=package&amp;id={$flvxServiceId|escape:'html'}">{$flvxLang.action_upgrade|escape:'html'}</a>
+            {/if}
+        </div>
     {/if}
 
-    <div class="panel panel-default card mb-3">
+    <div class="panel panel-default card mb-3 flvx-card">
         <div class="panel-heading card-header">
-            <h3 class="panel-title card-title mb-0">{$flvxLang.label_traffic|escape:'html'}</h3>
+            <h3 class="panel-title card-title flvx-card-title">{$flvxLang.label_traffic|escape:'html'}</h3>
         </div>
         <div class="panel-body card-body">
-            <p>
-                <strong>{$flvx.used|escape:'html'}</strong> / {$flvx.quota|escape:'html'}
-            </p>
-            <div class="progress">
-                <div class="progress-bar{if $flvx.percent >= 90} progress-bar-danger bg-danger{elseif $flvx.percent >= 75} progress-bar-warning bg-warning{/if}" role="progressbar" style="width: {$flvx.percent|escape:'html'}%;" aria-valuenow="{$flvx.percent|escape:'html'}" aria-valuemin="0" aria-valuemax="100">{$flvx.percent|escape:'html'}%</div>
-            </div>
+            <p class="flvx-usage"><strong>{$flvx.usage|escape:'html'}</strong>{if !$flvx.unlimited} &middot; {$flvx.percent|escape:'html'}%{/if}</p>
+            {if !$flvx.unlimited}
+                <div class="flvx-bar{if $flvx.percent >= 100} flvx-bar-full{elseif $flvx.percent >= 80} flvx-bar-near{/if}" role="progressbar" aria-label="{$flvx.usage|escape:'html'}" aria-valuenow="{$flvx.percent|escape:'html'}" aria-valuemin="0" aria-valuemax="100">
+                    <span class="flvx-bar-fill" style="width: {$flvx.percent|escape:'html'}%;"></span>
+                </div>
+                <p class="flvx-usage-meta">{$flvx.remaining|escape:'html'} &middot; {$flvxLang.label_reset|escape:'html'}: {$flvx.reset|escape:'html'}</p>
+            {/if}
             <div class="row">
                 <div class="col-sm-6 col-md-6">
-                    <dl>
+                    <dl class="flvx-facts">
                         <dt>{$flvxLang.label_status|escape:'html'}</dt>
-                        <dd>{$flvx.status|escape:'html'}</dd>
+                        <dd><span class="flvx-badge {if $flvx.state == 'active'}flvx-badge-ok{elseif $flvx.state == 'suspended' || $flvx.state == 'disabled'}flvx-badge-warn{else}flvx-badge-bad{/if}">{$flvx.status|escape:'html'}</span></dd>
                         <dt>{$flvxLang.label_expiry|escape:'html'}</dt>
-                        <dd>{$flvx.expires|escape:'html'}</dd>
-                        <dt>{$flvxLang.label_reset|escape:'html'}</dt>
-                        <dd>{$flvx.reset|escape:'html'}</dd>
+                        <dd>{$flvx.expires|escape:'html'}{if $flvx.expiry_note}<small class="flvx-note">{$flvx.expiry_note|escape:'html'}</small>{/if}</dd>
                     </dl>
                 </div>
                 <div class="col-sm-6 col-md-6">
-                    <dl>
-                        <dt>{$flvxLang.label_panel|escape:'html'}</dt>
-                        <dd><a href="{$flvxPanelUrl|escape:'html'}" target="_blank" rel="noopener noreferrer">{$flvxPanelUrl|escape:'html'}</a></dd>
-                        <dt>{$flvxLang.label_username|escape:'html'}</dt>
-                        <dd><code>{$flvxUsername|escape:'html'}</code></dd>
-                        <dt>{$flvxLang.label_password|escape:'html'}</dt>
-                        <dd><code>{$flvxPassword|escape:'html'}</code></dd>
+                    <dl class="flvx-facts">
+                        {if $flvx.unlimited}
+                            <dt>{$flvxLang.label_reset|escape:'html'}</dt>
+                            <dd>{$flvx.reset|escape:'html'}</dd>
+                        {/if}
+                        <dt>{$flvxLang.label_forwards|escape:'html'}</dt>
+                        <dd>{$flvx.forward_count|escape:'html'}</dd>
                     </dl>
                 </div>
             </div>
         </div>
     </div>
 
-    <div class="panel panel-default card mb-3">
-        <div class="panel-heading card-header">
-            <h3 class="panel-title card-title mb-0">{$flvxLang.label_tunnels|escape:'html'}</h3>
+    {if $flvx.login}
+        <div class="panel panel-default card mb-3 flvx-card">
+            <div class="panel-heading card-header">
+                <h3 class="panel-title card-title flvx-card-title">{$flvxLang.label_panel_login|escape:'html'}</h3>
+            </div>
+            <div class="panel-body card-body">
+                <dl class="flvx-facts">
+                    <dt>{$flvxLang.label_panel|escape:'html'}</dt>
+                    <dd>
+                        {if $flvx.login.address}
+                            <a href="{$flvx.login.address|escape:'html'}" target="_blank" rel="noopener noreferrer">{$flvx.login.address|escape:'html'}</a>
+                        {else}
+                            <span class="text-muted">{$flvxLang.login_address_missing|escape:'html'}</span>
+                        {/if}
+                    </dd>
+                    <dt>{$flvxLang.label_username|escape:'html'}</dt>
+                    <dd><code>{$flvx.login.username|escape:'html'}</code></dd>
+                    <dt><label for="flvx-password-{$flvxServiceId|escape:'html'}">{$flvxLang.label_password|escape:'html'}</label></dt>
+                    <dd class="flvx-secret">
+                        <input type="password" readonly class="form-control input-sm form-control-sm" id="flvx-password-{$flvxServiceId|escape:'html'}" value="{$flvx.login.password|escape:'html'}" autocomplete="off">
+                        <button type="button" class="btn btn-default btn-secondary btn-sm" onclick="var f = document.getElementById(this.getAttribute('data-for')); f.type = f.type === 'password' ? 'text' : 'password';" data-for="flvx-password-{$flvxServiceId|escape:'html'}">{$flvxLang.action_show_password|escape:'html'}</button>
+                        <button type="button" class="btn btn-default btn-secondary btn-sm" onclick="var f = document.getElementById(this.getAttribute('data-for')); if (navigator.clipboard) navigator.clipboard.writeText(f.value);" data-for="flvx-password-{$flvxServiceId|escape:'html'}">{$flvxLang.action_copy|escape:'html'}</button>
+                    </dd>
+                </dl>
+            </div>
         </div>
-        <div class="table-responsive">
-            <table class="table table-striped mb-0">
+    {/if}
+
+    {if $flvx.tunnels}
+        <div class="panel panel-default card mb-3 flvx-card">
+            <div class="panel-heading card-header">
+                <h3 class="panel-title card-title flvx-card-title">{$flvxLang.label_tunnels|escape:'html'}</h3>
+            </div>
+            <table class="table table-striped mb-0 flvx-table">
                 <thead>
                     <tr>
                         <th>{$flvxLang.col_name|escape:'html'}</th>
@@ -59,25 +143,21 @@
                 <tbody>
                     {foreach $flvx.tunnels as $tunnel}
                         <tr>
-                            <td>{$tunnel.name|escape:'html'}</td>
-                            <td>{$tunnel.speed|escape:'html'}</td>
-                        </tr>
-                    {foreachelse}
-                        <tr>
-                            <td colspan="2" class="text-muted">{$flvxLang.label_none|escape:'html'}</td>
+                            <td class="flvx-cell-name">{$tunnel.name|escape:'html'}</td>
+                            <td data-label="{$flvxLang.col_speed|escape:'html'}">{$tunnel.speed|escape:'html'}</td>
                         </tr>
                     {/foreach}
                 </tbody>
             </table>
         </div>
-    </div>
+    {/if}
 
-    <div class="panel panel-default card mb-3">
+    <div class="panel panel-default card mb-3 flvx-card">
         <div class="panel-heading card-header">
-            <h3 class="panel-title card-title mb-0">{$flvxLang.label_forwards|escape:'html'} ({$flvx.forward_count|escape:'html'})</h3>
+            <h3 class="panel-title card-title flvx-card-title">{$flvxLang.label_forwards|escape:'html'} ({$flvx.forward_count|escape:'html'})</h3>
         </div>
-        <div class="table-responsive">
-            <table class="table table-striped mb-0">
+        {if $flvx.forwards}
+            <table class="table table-striped mb-0 flvx-table">
                 <thead>
                     <tr>
                         <th>{$flvxLang.col_name|escape:'html'}</th>
@@ -92,88 +172,98 @@
                 <tbody>
                     {foreach $flvx.forwards as $forward}
                         <tr>
-                            <td>{$forward.name|escape:'html'}</td>
-                            <td>{$forward.tunnel|escape:'html'}</td>
-                            <td><code>{$forward.entry|escape:'html'}</code></td>
-                            <td><code>{$forward.target|escape:'html'}</code></td>
-                            <td>{$forward.traffic|escape:'html'}</td>
-                            <td>
-                                {if $forward.running}
-                                    <span class="label label-success badge badge-success">{$forward.status|escape:'html'}</span>
+                            <td class="flvx-cell-name">{$forward.name|escape:'html'}</td>
+                            <td data-label="{$flvxLang.col_tunnel|escape:'html'}">{$forward.tunnel|escape:'html'}</td>
+                            <td data-label="{$flvxLang.col_entry|escape:'html'}">
+                                {if $forward.entries}
+                                    <ul class="flvx-entries">
+                                        {foreach $forward.entries as $entry}
+                                            <li><code>{$entry|escape:'html'}</code></li>
+                                        {/foreach}
+                                    </ul>
                                 {else}
-                                    <span class="label label-default badge badge-secondary">{$forward.status|escape:'html'}</span>
+                                    <span class="text-muted">{$flvxLang.entry_unknown|escape:'html'}</span>
                                 {/if}
                             </td>
-                            <td>
-                                {if $forward.running}
-                                    <form method="post" action="clientarea.php?action=productdetails&amp;id={$flvxServiceId|escape:'html'}&amp;modop=custom&amp;a=PauseForward" style="display: inline;">
-                                        <input type="hidden" name="token" value="{$token|escape:'html'}">
-                                        <input type="hidden" name="forward_id" value="{$forward.id|escape:'html'}">
-                                        <button type="submit" class="btn btn-default btn-secondary btn-sm">{$flvxLang.action_pause|escape:'html'}</button>
-                                    </form>
-                                {elseif !$flvxSuspended}
-                                    <form method="post" action="clientarea.php?action=productdetails&amp;id={$flvxServiceId|escape:'html'}&amp;modop=custom&amp;a=ResumeForward" style="display: inline;">
-                                        <input type="hidden" name="token" value="{$token|escape:'html'}">
-                                        <input type="hidden" name="forward_id" value="{$forward.id|escape:'html'}">
-                                        <button type="submit" class="btn btn-default btn-secondary btn-sm">{$flvxLang.action_resume|escape:'html'}</button>
-                                    </form>
-                                {/if}
-                                {if $flvxCanResetTraffic}
-                                    <form method="post" action="clientarea.php?action=productdetails&amp;id={$flvxServiceId|escape:'html'}&amp;modop=custom&amp;a=ResetForwardTraffic" style="display: inline;">
-                                        <input type="hidden" name="token" value="{$token|escape:'html'}">
-                                        <input type="hidden" name="forward_id" value="{$forward.id|escape:'html'}">
-                                        <button type="submit" class="btn btn-default btn-secondary btn-sm">{$flvxLang.action_reset_forward|escape:'html'}</button>
-                                    </form>
-                                {/if}
-                                <form method="post" action="clientarea.php?action=productdetails&amp;id={$flvxServiceId|escape:'html'}&amp;modop=custom&amp;a=DeleteForward" style="display: inline;" data-confirm="{$flvxLang.confirm_delete|escape:'html'}" onsubmit="return window.confirm(this.getAttribute('data-confirm'));">
-                                    <input type="hidden" name="token" value="{$token|escape:'html'}">
-                                    <input type="hidden" name="forward_id" value="{$forward.id|escape:'html'}">
-                                    <button type="submit" class="btn btn-danger btn-sm">{$flvxLang.action_delete|escape:'html'}</button>
-                                </form>
+                            <td data-label="{$flvxLang.col_target|escape:'html'}"><code>{$forward.target|escape:'html'}</code></td>
+                            <td data-label="{$flvxLang.col_traffic|escape:'html'}">{$forward.traffic|escape:'html'}</td>
+                            <td data-label="{$flvxLang.col_status|escape:'html'}">
+                                <span class="flvx-badge {if $forward.running}flvx-badge-ok{else}flvx-badge-off{/if}">{$forward.status|escape:'html'}</span>
                             </td>
-                        </tr>
-                    {foreachelse}
-                        <tr>
-                            <td colspan="7" class="text-muted">{$flvxLang.no_forwards|escape:'html'}</td>
+                            <td class="flvx-cell-actions">
+                                <div class="flvx-actions">
+                                    {if $forward.running}
+                                        <form method="post" action="clientarea.php?action=productdetails&amp;id={$flvxServiceId|escape:'html'}&amp;modop=custom&amp;a=PauseForward">
+                                            <input type="hidden" name="token" value="{$token|escape:'html'}">
+                                            <input type="hidden" name="forward_id" value="{$forward.id|escape:'html'}">
+                                            <button type="submit" class="btn btn-default btn-secondary btn-sm">{$flvxLang.action_pause|escape:'html'}</button>
+                                        </form>
+                                    {elseif !$flvxSuspended}
+                                        <form method="post" action="clientarea.php?action=productdetails&amp;id={$flvxServiceId|escape:'html'}&amp;modop=custom&amp;a=ResumeForward">
+                                            <input type="hidden" name="token" value="{$token|escape:'html'}">
+                                            <input type="hidden" name="forward_id" value="{$forward.id|escape:'html'}">
+                                            <button type="submit" class="btn btn-default btn-secondary btn-sm">{$flvxLang.action_resume|escape:'html'}</button>
+                                        </form>
+                                    {/if}
+                                    {if $flvxCanResetTraffic}
+                                        <form method="post" action="clientarea.php?action=productdetails&amp;id={$flvxServiceId|escape:'html'}&amp;modop=custom&amp;a=ResetForwardTraffic">
+                                            <input type="hidden" name="token" value="{$token|escape:'html'}">
+                                            <input type="hidden" name="forward_id" value="{$forward.id|escape:'html'}">
+                                            <button type="submit" class="btn btn-default btn-secondary btn-sm">{$flvxLang.action_reset_forward|escape:'html'}</button>
+                                        </form>
+                                    {/if}
+                                    <form method="post" action="clientarea.php?action=productdetails&amp;id={$flvxServiceId|escape:'html'}&amp;modop=custom&amp;a=DeleteForward" data-confirm="{$flvxLang.confirm_delete|escape:'html'}" onsubmit="return window.confirm(this.getAttribute('data-confirm'));">
+                                        <input type="hidden" name="token" value="{$token|escape:'html'}">
+                                        <input type="hidden" name="forward_id" value="{$forward.id|escape:'html'}">
+                                        <button type="submit" class="btn btn-danger btn-sm">{$flvxLang.action_delete|escape:'html'}</button>
+                                    </form>
+                                </div>
+                            </td>
                         </tr>
                     {/foreach}
                 </tbody>
             </table>
-        </div>
-        <div class="panel-footer card-footer">
-            {if $flvxCanAdd}
-                <form method="post" action="clientarea.php?action=productdetails&amp;id={$flvxServiceId|escape:'html'}&amp;modop=custom&amp;a=AddForward">
-                    <input type="hidden" name="token" value="{$token|escape:'html'}">
-                    <h4>{$flvxLang.action_add_forward|escape:'html'}</h4>
-                    <div class="row">
-                        <div class="col-sm-3 col-md-3 form-group">
-                            <label for="flvx-forward-name">{$flvxLang.col_name|escape:'html'}</label>
-                            <input type="text" class="form-control" id="flvx-forward-name" name="name" maxlength="100" required>
+        {else}
+            <div class="panel-body card-body">
+                <p class="text-muted mb-0">{$flvxLang.no_forwards|escape:'html'}</p>
+            </div>
+        {/if}
+        {if $flvxCanAdd || $flvxLimitText}
+            <div class="panel-footer card-footer">
+                {if $flvxCanAdd}
+                    <form method="post" class="flvx-add" action="clientarea.php?action=productdetails&amp;id={$flvxServiceId|escape:'html'}&amp;modop=custom&amp;a=AddForward">
+                        <input type="hidden" name="token" value="{$token|escape:'html'}">
+                        <h4 class="flvx-card-title">{$flvxLang.action_add_forward|escape:'html'}</h4>
+                        <div class="row">
+                            <div class="col-sm-6 col-md-3 form-group">
+                                <label for="flvx-forward-name">{$flvxLang.col_name|escape:'html'}</label>
+                                <input type="text" class="form-control" id="flvx-forward-name" name="name" maxlength="100" required>
+                            </div>
+                            <div class="col-sm-6 col-md-3 form-group">
+                                <label for="flvx-forward-tunnel">{$flvxLang.col_tunnel|escape:'html'}</label>
+                                <select class="form-control custom-select" id="flvx-forward-tunnel" name="tunnel_id">
+                                    {foreach $flvxAddTunnels as $tunnel}
+                                        <option value="{$tunnel.id|escape:'html'}">{$tunnel.name|escape:'html'} ({$tunnel.speed|escape:'html'})</option>
+                                    {/foreach}
+                                </select>
+                            </div>
+                            <div class="col-sm-6 col-md-3 form-group">
+                                <label for="flvx-forward-target">{$flvxLang.col_target|escape:'html'}</label>
+                                <input type="text" class="form-control" id="flvx-forward-target" name="target" placeholder="198.51.100.7:443" required>
+                                <small class="help-block form-text text-muted">{$flvxLang.hint_target|escape:'html'}</small>
+                            </div>
+                            <div class="col-sm-6 col-md-3 form-group">
+                                <label for="flvx-forward-port">{$flvxLang.col_port|escape:'html'}</label>
+                                <input type="number" class="form-control" id="flvx-forward-port" name="port" min="1" max="65535">
+                                <small class="help-block form-text text-muted">{$flvxLang.hint_port|escape:'html'}</small>
+                            </div>
                         </div>
-                        <div class="col-sm-3 col-md-3 form-group">
-                            <label for="flvx-forward-tunnel">{$flvxLang.col_tunnel|escape:'html'}</label>
-                            <select class="form-control custom-select" id="flvx-forward-tunnel" name="tunnel_id">
-                                {foreach $flvxAddTunnels as $tunnel}
-                                    <option value="{$tunnel.id|escape:'html'}">{$tunnel.name|escape:'html'} ({$tunnel.speed|escape:'html'})</option>
-                                {/foreach}
-                            </select>
-                        </div>
-                        <div class="col-sm-3 col-md-3 form-group">
-                            <label for="flvx-forward-target">{$flvxLang.col_target|escape:'html'}</label>
-                            <input type="text" class="form-control" id="flvx-forward-target" name="target" placeholder="198.51.100.7:443" required>
-                            <small class="help-block form-text text-muted">{$flvxLang.hint_target|escape:'html'}</small>
-                        </div>
-                        <div class="col-sm-3 col-md-3 form-group">
-                            <label for="flvx-forward-port">{$flvxLang.col_port|escape:'html'}</label>
-                            <input type="number" class="form-control" id="flvx-forward-port" name="port" min="1" max="65535">
-                            <small class="help-block form-text text-muted">{$flvxLang.hint_port|escape:'html'}</small>
-                        </div>
-                    </div>
-                    <button type="submit" class="btn btn-primary">{$flvxLang.action_add_forward|escape:'html'}</button>
-                </form>
-            {elseif $flvxLimitText}
-                <p class="text-muted mb-0">{$flvxLimitText|escape:'html'}</p>
-            {/if}
-        </div>
+                        <button type="submit" class="btn btn-primary">{$flvxLang.action_add_forward|escape:'html'}</button>
+                    </form>
+                {else}
+                    <p class="text-muted mb-0">{$flvxLimitText|escape:'html'}</p>
+                {/if}
+            </div>
+        {/if}
     </div>
 </div>

@@ -12,15 +12,32 @@ if (!defined('WHMCS')) {
 trait FlvxEngineViews
 {
     /**
-     * The client-area view from the customer's own package. Calls (as the customer):
-     * `user/package` (plus a login when the customer's token is not cached).
+     * The client-area view from the customer's own package, with the customer's panel
+     * login (the login page from the server's settings). Calls (as the customer):
+     * `user/package` (plus a login when the customer's token is not cached); for a
+     * suspended service, or one the panel disabled, `user/list` and `forward/list`.
      */
-    public function clientView(FlvxService $service): array
+    public function clientView(FlvxService $service, string $loginAddress = ''): array
     {
         $record = $this->provisioned($service->id);
-        if ($record['suspended']) {
-            return $this->adminView($service, (int) $record['user_id']);
-        }
+        $context = FlvxViews::context($service, (bool) $record['suspended']);
+        $view = $record['suspended']
+            ? $this->adminView($service, (int) $record['user_id'], $context)
+            : $this->customerView($service, (int) $record['user_id'], $context);
+        $view['login'] = array(
+            'address' => $loginAddress,
+            'username' => $service->username(),
+            'password' => $service->password,
+        );
+        return $view;
+    }
+
+    /**
+     * The view from the customer's own `user/package`, or from the admin's lists when the
+     * panel refuses the customer.
+     */
+    private function customerView(FlvxService $service, int $user, array $context): array
+    {
         $customer = $this->customer($service);
         $action = 'action_usage';
         try {
@@ -29,21 +46,21 @@ trait FlvxEngineViews
             // Disabled by the panel itself (expired, quota): 3.0 refuses the customer's
             // token and its login, so the view comes from the admin's lists too.
             if ($e->getKind() === FlvxApiException::LOGIN || $e->getKind() === FlvxApiException::UNAUTHORIZED) {
-                return $this->adminView($service, (int) $record['user_id']);
+                return $this->adminView($service, $user, $context);
             }
             throw self::panelError($action, $e);
         }
         if (!is_array($package) || !isset($package['userInfo']) || !is_array($package['userInfo'])) {
             throw self::panelError($action, self::decodeError('user_package', 'userInfo', 'missing field `userInfo`'));
         }
-        return FlvxViews::serviceView($package, $service->number('max_forwards'));
+        return FlvxViews::serviceView($package, $context);
     }
 
     /**
      * A disabled customer cannot log in (and 3.0 refuses its tokens too), so its view comes
      * from the admin's lists: `user/list` and `forward/list`; no tunnel details.
      */
-    private function adminView(FlvxService $service, int $user): array
+    private function adminView(FlvxService $service, int $user, array $context): array
     {
         $action = 'action_usage';
         $account = $this->currentUser($service, $user, $action);
@@ -55,6 +72,6 @@ trait FlvxEngineViews
             'tunnelPermissions' => array(),
             'forwards' => $this->forwardsOf($user, $action),
         );
-        return FlvxViews::serviceView($package, $service->number('max_forwards'));
+        return FlvxViews::serviceView($package, $context);
     }
 }

@@ -48,7 +48,7 @@ final class FlvxForwardPolicy
 
     private static function parseTarget(string $item): array
     {
-        $badTarget = array('field' => 'target', 'reason' => 'host:port, such as 198.51.100.7:443');
+        $badTarget = FlvxEngine::invalidField('target');
         $text = FlvxEngine::trimUnicode($item);
         $colon = strrpos($text, ':');
         if ($colon === false) {

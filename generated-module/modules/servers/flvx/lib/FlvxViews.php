@@ -17,13 +17,17 @@ final class FlvxViews
     const UNITS = array('B', 'KiB', 'MiB', 'GiB', 'TiB');
 
     /**
-     * The client-area view from a `user/package` answer.
+     * The client-area view from a `user/package` answer (the Rust `service_view`; the
+     * engine adds `login`).
      *
-     * @return array username, status, used, quota, percent, expires, reset, forward_count,
-     *     tunnels (id, name, speed), forwards (id, name, tunnel, entry, target, traffic,
-     *     status, running)
+     * @param array $context max_forwards (int), suspended (bool), grace_days (int|null:
+     *     null for a service without a due date), now_ms (int), date_format (string)
+     * @return array username, state, status, notice, used, quota, usage, remaining,
+     *     percent, unlimited, warning, expires, expiry_note, reset, forward_count, tunnels
+     *     (id, name, speed), forwards (id, name, tunnel, entries, target, traffic, status,
+     *     running), login (null here)
      */
-    public static function serviceView(array $package, int $maxForwards): array
+    public static function serviceView(array $package, array $context): array
     {
         $user = isset($package['userInfo']) && is_array($package['userInfo']) ? $package['userInfo'] : array();
         $bindings = self::rows($package, 'tunnelPermissions');
@@ -42,18 +46,156 @@ final class FlvxViews
             $forwardViews[] = self::forwardView($forward);
         }
         $flow = self::intField($user, 'flow');
+        $usedBytes = self::usedBytes($user);
+        $used = self::humanBytes($usedBytes);
+        $quota = self::quotaLabel($flow);
+        // A quota of 0 is a real one (the panel stops at the first byte).
+        $unlimited = $flow >= (int) FlvxConstants::UNLIMITED_GIB;
+        $limit = $unlimited ? 0 : max(0, $flow) * (int) FlvxConstants::BYTES_PER_GIB;
+        $percent = self::percent($usedBytes, $flow);
+        $resetDay = self::intField($user, 'flowResetTime');
+        $reset = self::resetLabel($resetDay);
+        $exp = self::intField($user, 'expTime');
+        $never = $exp >= (int) FlvxConstants::FAR_FUTURE_MS;
+        // The panel expiry is the first instant the account is off: the day before is the
+        // last one the forwards run.
+        $lastDay = $never ? '' : self::formatDate(self::floorDiv(max(PHP_INT_MIN + 1, $exp) - 1, 86400000), (string) $context['date_format']);
+        if ($context['suspended']) {
+            $state = 'suspended';
+        } elseif (!$never && $exp > 0 && $exp <= (int) $context['now_ms']) {
+            $state = 'expired';
+        } elseif (!$unlimited && $usedBytes >= $limit) {
+            $state = 'over_quota';
+        } elseif (self::intField($user, 'status') !== 1) {
+            $state = 'disabled';
+        } else {
+            $state = 'active';
+        }
+        $notices = array(
+            'active' => '',
+            'suspended' => FlvxLang::text('notice_suspended'),
+            'expired' => FlvxLang::text('notice_expired', array('date' => $lastDay)),
+            'over_quota' => $resetDay > 0 && $resetDay <= 31
+                ? FlvxLang::text('notice_over_quota_reset', array('quota' => $quota, 'reset' => $reset))
+                : FlvxLang::text('notice_over_quota', array('quota' => $quota)),
+            'disabled' => FlvxLang::text('notice_disabled'),
+        );
+        $statusKeys = array(
+            'active' => 'status_active',
+            'suspended' => 'status_suspended',
+            'expired' => 'status_expired',
+            'over_quota' => 'status_over_quota',
+            'disabled' => 'status_disabled',
+        );
+        $left = $unlimited ? '' : self::humanBytes(max(0, $limit - $usedBytes));
+        $warning = '';
+        if ($state === 'active' && !$unlimited && $percent >= 80) {
+            $warning = FlvxLang::text('notice_near_limit', array('percent' => (string) $percent, 'remaining' => $left));
+        }
+        $grace = $context['grace_days'];
+        if ($never || $grace === null) {
+            $expiryNote = '';
+        } elseif ((int) $grace === 0) {
+            $expiryNote = FlvxLang::text('expiry_on_due');
+        } else {
+            $expiryNote = FlvxLang::text('expiry_grace', array('days' => (string) (int) $grace));
+        }
         return array(
             'username' => self::textField($user, 'user'),
-            'status' => self::statusLabel(self::intField($user, 'status')),
-            'used' => self::humanBytes(self::usedBytes($user)),
-            'quota' => self::quotaLabel($flow),
-            'percent' => self::percent(self::usedBytes($user), $flow),
-            'expires' => self::expiryLabel(self::intField($user, 'expTime')),
-            'reset' => self::resetLabel(self::intField($user, 'flowResetTime')),
-            'forward_count' => count($forwards) . ' / ' . $maxForwards,
+            'state' => $state,
+            'status' => FlvxLang::text($statusKeys[$state]),
+            'notice' => $notices[$state],
+            'used' => $used,
+            'quota' => $quota,
+            'usage' => $unlimited
+                ? FlvxLang::text('usage_unlimited', array('used' => $used))
+                : FlvxLang::text('usage_of_quota', array('used' => $used, 'quota' => $quota)),
+            'remaining' => $unlimited ? '' : FlvxLang::text('usage_remaining', array('remaining' => $left)),
+            'percent' => $percent,
+            'unlimited' => $unlimited,
+            'warning' => $warning,
+            'expires' => $never ? FlvxLang::text('never_expires') : $lastDay,
+            'expiry_note' => $expiryNote,
+            'reset' => $reset,
+            'forward_count' => count($forwards) . ' / ' . (int) $context['max_forwards'],
             'tunnels' => $tunnelViews,
             'forwards' => $forwardViews,
+            'login' => null,
         );
+    }
+
+    /**
+     * The view context of a service (the Rust `ViewContext::of`): WHMCS's date format
+     * (`DateFormat`), the grace days when the service has a due date.
+     */
+    public static function context(FlvxService $service, bool $suspended): array
+    {
+        $config = isset($GLOBALS['CONFIG']) && is_array($GLOBALS['CONFIG']) ? $GLOBALS['CONFIG'] : array();
+        return array(
+            'max_forwards' => $service->number('max_forwards'),
+            'suspended' => $suspended,
+            'grace_days' => $service->dueDate === null ? null : $service->number('expiry_grace_days'),
+            'now_ms' => $service->nowMs,
+            'date_format' => isset($config['DateFormat']) && is_string($config['DateFormat']) ? $config['DateFormat'] : 'YYYY-MM-DD',
+        );
+    }
+
+    /**
+     * A day (days since 1970-01-01) in a WHMCS date format (the Rust `Date::formatted`):
+     * only the six formats WHMCS offers are trusted as patterns, anything else gives
+     * `YYYY-MM-DD`.
+     */
+    public static function formatDate(int $days, string $pattern): string
+    {
+        $known = array('DD/MM/YYYY', 'DD.MM.YYYY', 'DD-MM-YYYY', 'MM/DD/YYYY', 'YYYY/MM/DD', 'YYYY-MM-DD');
+        $pattern = trim($pattern);
+        if (!in_array($pattern, $known, true)) {
+            $pattern = 'YYYY-MM-DD';
+        }
+        list($year, $month, $day) = self::civilFromDays($days);
+        return strtr($pattern, array(
+            'YYYY' => sprintf('%04d', $year),
+            'MM' => sprintf('%02d', $month),
+            'DD' => sprintf('%02d', $day),
+        ));
+    }
+
+    /**
+     * The login address from the server's IP Address field (the Rust `login_address`): an
+     * `http://` or `https://` address without white space or markup characters, else ''
+     * (a bare host or IP there is the API fallback, not a login page).
+     */
+    public static function loginAddress(array $params): string
+    {
+        $text = isset($params['serverip']) && is_scalar($params['serverip']) ? trim((string) $params['serverip']) : '';
+        $scheme = preg_match('~^https?://~i', $text) === 1;
+        $clean = preg_match('~[\s\x00-\x1f\x7f<>"\'`]~u', $text) === 0;
+        return $scheme && $clean && strlen($text) <= 255 ? $text : '';
+    }
+
+    /** Integer division rounding down, like Rust's `div_euclid` for a positive divisor. */
+    private static function floorDiv(int $a, int $b): int
+    {
+        $q = intdiv($a, $b);
+        return ($a % $b !== 0 && $a < 0) ? $q - 1 : $q;
+    }
+
+    /**
+     * Year, month and day of a day count (Howard Hinnant's civil_from_days, as dates.rs).
+     *
+     * @return int[] year, month, day
+     */
+    private static function civilFromDays(int $days): array
+    {
+        $z = $days + 719468;
+        $era = intdiv($z >= 0 ? $z : $z - 146096, 146097);
+        $doe = $z - $era * 146097;
+        $yoe = intdiv($doe - intdiv($doe, 1460) + intdiv($doe, 36524) - intdiv($doe, 146096), 365);
+        $doy = $doe - (365 * $yoe + intdiv($yoe, 4) - intdiv($yoe, 100));
+        $mp = intdiv(5 * $doy + 2, 153);
+        $day = $doy - intdiv(153 * $mp + 2, 5) + 1;
+        $month = $mp < 10 ? $mp + 3 : $mp - 9;
+        return array($yoe + $era * 400 + ($month <= 2 ? 1 : 0), $month, $day);
     }
 
     /**
@@ -85,7 +227,7 @@ final class FlvxViews
     {
         $choices = array();
         if ($optional) {
-            $choices[0] = '(none)';
+            $choices[0] = '(' . FlvxLang::text('label_none') . ')';
         }
         if (is_array($rows)) {
             foreach ($rows as $row) {
@@ -102,17 +244,12 @@ final class FlvxViews
     }
 
     /**
-     * The variables of templates/clientarea.tpl: the view, the panel address, the
-     * customer's own panel login (shown on purpose: it is theirs), what the add-forward
-     * form may offer (the plan's tunnels, while not suspended and below the limit), and
-     * the labels.
+     * The variables of templates/clientarea.tpl: the view (login included), what the
+     * add-forward form may offer (the plan's tunnels, while not suspended and below the
+     * limit), and the labels. The page's own `$packagesupgrade` decides the upgrade link.
      */
-    public static function clientAreaVariables(
-        FlvxService $service,
-        array $view,
-        array $record,
-        string $panelUrl
-    ): array {
+    public static function clientAreaVariables(FlvxService $service, array $view, array $record): array
+    {
         $addTunnels = array();
         foreach ($view['tunnels'] as $tunnel) {
             if (array_key_exists($tunnel['id'], $record['bindings'])) {
@@ -125,12 +262,8 @@ final class FlvxViews
         return array(
             'flvx' => $view,
             'flvxServiceId' => $service->id,
-            'flvxPanelUrl' => $panelUrl,
-            'flvxUsername' => $service->username(),
-            'flvxPassword' => $service->password,
             'flvxSuspended' => (bool) $record['suspended'],
             'flvxCanResetTraffic' => $service->text('forward_traffic_reset') === 'yes' && !$record['suspended'],
-            'flvxSuspendedText' => $record['suspended'] ? FlvxLang::text('service_suspended') : '',
             'flvxAddTunnels' => $addTunnels,
             'flvxCanAdd' => !$record['suspended'] && !$atLimit && count($addTunnels) > 0,
             'flvxLimitText' => $atLimit
@@ -154,32 +287,56 @@ final class FlvxViews
     }
 
     /**
-     * One forward: id, name, tunnel, entry (`ip:port`), target, traffic, status, running.
+     * One forward: id, name, tunnel, entries, target, traffic, status, running.
      */
     public static function forwardView(array $forward): array
     {
         $ip = isset($forward['inIp']) && is_scalar($forward['inIp']) ? (string) $forward['inIp'] : null;
-        $port = isset($forward['inPort']) && is_numeric($forward['inPort']) ? (int) $forward['inPort'] : null;
-        if ($ip !== null && strpos($ip, ':') !== false) {
-            $entry = $ip;
-        } elseif ($ip !== null && $ip !== '' && $port !== null) {
-            $entry = $ip . ':' . $port;
-        } elseif ($port !== null) {
-            $entry = ':' . $port;
-        } else {
-            $entry = '';
-        }
+        $port = isset($forward['inPort']) && is_numeric($forward['inPort']) ? self::intField($forward, 'inPort') : null;
         $running = FlvxEngine::isRunning($forward);
         return array(
             'id' => self::intField($forward, 'id'),
             'name' => self::textField($forward, 'name'),
             'tunnel' => self::textField($forward, 'tunnelName'),
-            'entry' => $entry,
+            'entries' => self::entryAddresses($ip, $port),
             'target' => self::textField($forward, 'remoteAddr'),
             'traffic' => self::humanBytes(self::usedBytes($forward)),
             'status' => FlvxLang::text($running ? 'forward_running' : 'forward_paused'),
             'running' => $running,
         );
+    }
+
+    /**
+     * The entry addresses (the Rust `entry_addresses`): the panel gives a comma-joined
+     * list, of `ip:port` (3.0) or of bare IPs with the port apart (2.1). A bare IPv6
+     * address gets brackets before its port.
+     *
+     * @return string[]
+     */
+    public static function entryAddresses(?string $ip, ?int $port): array
+    {
+        $items = array();
+        foreach (explode(',', (string) $ip) as $item) {
+            $item = FlvxEngine::trimUnicode($item);
+            if ($item !== '') {
+                $items[] = $item;
+            }
+        }
+        if (count($items) === 0) {
+            return $port === null ? array() : array(':' . $port);
+        }
+        $entries = array();
+        foreach ($items as $item) {
+            $bareV6 = filter_var($item, FILTER_VALIDATE_IP, FILTER_FLAG_IPV6) !== false;
+            if ($port !== null && $bareV6) {
+                $entries[] = '[' . $item . ']:' . $port;
+            } elseif ($port !== null && strpos($item, ':') === false) {
+                $entries[] = $item . ':' . $port;
+            } else {
+                $entries[] = $item;
+            }
+        }
+        return $entries;
     }
 
     /**
@@ -254,14 +411,6 @@ final class FlvxViews
             return FlvxLang::text('reset_never');
         }
         return FlvxLang::text('reset_on_day', array('day' => (string) $day));
-    }
-
-    /**
-     * Active, or Disabled on the panel (any status but 1).
-     */
-    public static function statusLabel(int $status): string
-    {
-        return FlvxLang::text($status === 1 ? 'status_active' : 'status_disabled');
     }
 
     /**

@@ -291,10 +291,7 @@ trait FlvxEngineCustomer
         $parsedPort = null;
         if ($port !== '') {
             if (!ctype_digit($port) || strlen(ltrim($port, '0')) > 5 || (int) $port > 65535) {
-                throw new FlvxProvisionException('invalid_forward', array(
-                    'field' => 'port',
-                    'reason' => '1 to 65535, or empty for any',
-                ));
+                throw new FlvxProvisionException('invalid_forward', self::invalidField('port'));
             }
             $parsedPort = (int) $port;
         }
@@ -316,18 +313,12 @@ trait FlvxEngineCustomer
         $name = self::trimUnicode(isset($request['name']) ? (string) $request['name'] : '');
         $length = preg_match_all('/./su', $name);
         if ($name === '' || $length === false || $length > 100) {
-            throw new FlvxProvisionException(
-                'invalid_forward',
-                array('field' => 'name', 'reason' => '1 to 100 characters')
-            );
+            throw new FlvxProvisionException('invalid_forward', self::invalidField('name'));
         }
         $targets = FlvxForwardPolicy::parseTargets(isset($request['target']) ? (string) $request['target'] : '');
         $port = array_key_exists('port', $request) && $request['port'] !== null ? (int) $request['port'] : null;
         if ($port === 0) {
-            throw new FlvxProvisionException('invalid_forward', array(
-                'field' => 'port',
-                'reason' => '1 to 65535, or empty for any',
-            ));
+            throw new FlvxProvisionException('invalid_forward', self::invalidField('port'));
         }
         $range = FlvxForwardPolicy::parsePortRange($service->text('entry_port_range'));
         if ($port !== null && is_array($range) && ($port < $range[0] || $port > $range[1])) {
