@@ -7,7 +7,6 @@ mod common;
 
 use common::{DAY_MS, Due, Opts, PAUSED, RUNNING, SERVICE_ID, USERNAME, World, int};
 use flvx_api::ids::UserId;
-use flvx_api::models::UserUpdate;
 use flvx_api::testkit::{Fault, FaultRule};
 use flvx_api::units::EpochMs;
 use flvx_api::{FlvxApi, PanelVersion, endpoints};
@@ -173,14 +172,7 @@ async fn squatted_half_create(version: PanelVersion) -> (World, Service) {
 
 /// Renames a panel user, as the customer can itself (`user/updatePassword`).
 async fn rename(w: &World, from: &str, to: &str) {
-    let id = UserId(int(&w.user(from), "id"));
-    let user = flvx_api::recipes::find_user(w.admin.as_ref(), id)
-        .await
-        .expect("list")
-        .expect("the user");
-    let mut update = UserUpdate::from_user(&user);
-    update.user = to.into();
-    w.admin.update_user(&update).await.expect("rename");
+    w.change_user(from, |u| u.user = to.into()).await;
 }
 
 /// Six adds at once (clicks, tabs) on a plan of two forwards: every request passes the
@@ -365,19 +357,11 @@ async fn a_customer_who_changed_its_login_on_the_panel_still_manages_its_forward
     let svc = Opts::standard(&w).service(SERVICE_ID, &Due::in_days(30));
     let f = w.provision_with_forwards(&svc).await;
     let user = UserId(int(&w.user(USERNAME), "id"));
-    let found = flvx_api::recipes::find_user(w.admin.as_ref(), user)
-        .await
-        .expect("list")
-        .expect("user");
-    let mut update = UserUpdate::from_user(&found);
-    match change {
-        "renames itself" => update.user = "somebody-else".into(),
-        _ => update.password = Some("Chang3d-on-panel".into()),
-    }
-    w.admin
-        .update_user(&update)
-        .await
-        .expect("the customer's change");
+    w.change_user(USERNAME, |u| match change {
+        "renames itself" => u.user = "somebody-else".into(),
+        _ => u.password = Some("Chang3d-on-panel".into()),
+    })
+    .await;
 
     // The next request logs in afresh, is refused, puts the user back and goes on.
     let engine = fresh_engine(&w);

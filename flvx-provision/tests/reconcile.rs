@@ -6,7 +6,7 @@ mod common;
 
 use common::{DAY_MS, Due, Opts, PASSWORD, PAUSED, RUNNING, SERVICE_ID, USERNAME, World, int};
 use flvx_api::ids::{ForwardId, UserId};
-use flvx_api::models::{NewForward, ResetTarget, UserUpdate};
+use flvx_api::models::{NewForward, ResetTarget};
 use flvx_api::{FlvxApi, PanelVersion};
 use flvx_provision::engine::{PauseReason, Repair};
 use flvx_provision::messages::Lang;
@@ -46,14 +46,8 @@ async fn drift_made_on_the_panel_is_repaired_and_a_second_run_writes_nothing(
     // The plan drops to 3 forwards, then the customer renames itself.
     let svc = Opts::standard(&w).service(SERVICE_ID, &Due::in_days(30));
     w.engine.change_package(&svc).await.expect("change package");
-    let user = UserId(int(&w.user(USERNAME), "id"));
-    let found = flvx_api::recipes::find_user(w.admin.as_ref(), user)
-        .await
-        .expect("list")
-        .expect("user");
-    let mut rename = UserUpdate::from_user(&found);
-    rename.user = "taken-over".into();
-    w.admin.update_user(&rename).await.expect("rename");
+    w.change_user(USERNAME, |u| u.user = "taken-over".into())
+        .await;
 
     let report = w
         .engine

@@ -13,6 +13,7 @@ pub mod stores;
 use flvx_api::endpoints;
 use flvx_api::ids::BindingId;
 use flvx_api::ids::{ForwardId, SpeedLimitId, TunnelId, UserId};
+use flvx_api::models::UserUpdate;
 use flvx_api::testkit::{FakePanel, JournalEntry};
 use flvx_api::units::{EpochMs, Mbps};
 use flvx_api::{Credentials, FlvxApi, FlvxClient, PanelVersion};
@@ -285,6 +286,22 @@ impl World {
             .iter()
             .map(|b| int(b, "status"))
             .collect()
+    }
+
+    /// Changes panel user `name` as its customer can itself: `user/updatePassword` takes
+    /// a new name and a new password.
+    pub async fn change_user(&self, name: &str, change: impl FnOnce(&mut UserUpdate)) {
+        let id = UserId(int(&self.user(name), "id"));
+        let user = flvx_api::recipes::find_user(self.admin.as_ref(), id)
+            .await
+            .expect("list")
+            .expect("the user");
+        let mut update = UserUpdate::from_user(&user);
+        change(&mut update);
+        self.admin
+            .update_user(&update)
+            .await
+            .expect("change the user");
     }
 
     /// Moves the panel's clock to one day after `service`'s expiry and runs the daily job.
