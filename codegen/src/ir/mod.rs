@@ -241,6 +241,21 @@ fn constants() -> Vec<ConstantIr> {
             flvx_api::endpoints::MAX_RESPONSE_BYTES as i128,
             "Largest panel answer read; a larger one is refused.",
         ),
+        text(
+            "LEGACY_FIELD_USER_ID",
+            flvx_provision::engine::FIELD_USER_ID,
+            "The 1.0 module's custom field: the panel user id.",
+        ),
+        text(
+            "LEGACY_FIELD_USERNAME",
+            flvx_provision::engine::FIELD_USERNAME,
+            "The 1.0 module's custom field: the panel username.",
+        ),
+        text(
+            "LEGACY_FIELD_PASSWORD",
+            flvx_provision::engine::FIELD_PASSWORD,
+            "The 1.0 module's custom field: the panel password, in clear text.",
+        ),
         number(
             "MAX_PASSWORD_BYTES",
             flvx_provision::engine::MAX_PASSWORD_BYTES as i128,

@@ -46,6 +46,7 @@ require_once __DIR__ . '/lib/FlvxForwardPolicy.php';
 require_once __DIR__ . '/lib/engine/batch.php';
 require_once __DIR__ . '/lib/engine/create.php';
 require_once __DIR__ . '/lib/engine/customer.php';
+require_once __DIR__ . '/lib/engine/import.php';
 require_once __DIR__ . '/lib/engine/ownership.php';
 require_once __DIR__ . '/lib/engine/package.php';
 require_once __DIR__ . '/lib/engine/parallel.php';
@@ -234,14 +235,58 @@ function flvx_loginFailureHint(FlvxApiException $e, bool $usesToken): string
 }
 
 /**
+ * Runs `$operation(FlvxEngine, FlvxService)` under the service's lock, after the automatic
+ * import from 1.0: a service the 1.0 module provisioned that this module has no record of
+ * yet is taken over first (FlvxEngine::adoptLegacy), so that no action ever makes it a
+ * second panel user, and then acts with the password 1.0 gave, which the import wrote to
+ * the service. `$keepPassword` (ChangePassword) keeps the one WHMCS just saved instead.
+ */
+function flvx_onService(array $params, callable $operation, bool $keepPassword = false)
+{
+    $service = FlvxService::fromParams($params);
+    return FlvxServiceLock::run($service->id, function () use ($params, $service, $operation, $keepPassword) {
+        $engine = FlvxEngine::fromParams($params);
+        $legacy = $engine->adoptLegacy($service, $params, $keepPassword);
+        if ($legacy !== null) {
+            flvx_logLegacyImport($service, $legacy);
+            if (!$keepPassword) {
+                $service->password = (string) $legacy['password'];
+            }
+        }
+        return $operation($engine, $service);
+    });
+}
+
+/**
+ * Puts an import from 1.0 in the module log: which panel user, under which names (the
+ * password is masked).
+ */
+function flvx_logLegacyImport(FlvxService $service, array $legacy)
+{
+    if (!function_exists('logModuleCall')) {
+        return;
+    }
+    $request = array(
+        'serviceid' => $service->id,
+        'user_id' => $legacy['user_id'],
+        'username' => $legacy['username'],
+    );
+    $report = FlvxLang::text('legacy_imported', array(
+        'user_id' => (string) $legacy['user_id'],
+        'username' => (string) $legacy['username'],
+        'new_username' => $service->username(),
+    ));
+    logModuleCall('flvx', 'ImportLegacy', $request, $report, '', array((string) $legacy['password']));
+}
+
+/**
  * Create: the panel user named after the service, with the service password, and its tunnels.
  */
 function flvx_CreateAccount(array $params)
 {
     try {
-        $service = FlvxService::fromParams($params);
-        FlvxServiceLock::run($service->id, function () use ($params, $service) {
-            FlvxEngine::fromParams($params)->create($service);
+        flvx_onService($params, function (FlvxEngine $engine, FlvxService $service) {
+            $engine->create($service);
         });
         return 'success';
     } catch (\Throwable $e) {
@@ -255,9 +300,8 @@ function flvx_CreateAccount(array $params)
 function flvx_SuspendAccount(array $params)
 {
     try {
-        $service = FlvxService::fromParams($params);
-        FlvxServiceLock::run($service->id, function () use ($params, $service) {
-            FlvxEngine::fromParams($params)->suspend($service);
+        flvx_onService($params, function (FlvxEngine $engine, FlvxService $service) {
+            $engine->suspend($service);
         });
         return 'success';
     } catch (\Throwable $e) {
@@ -271,9 +315,8 @@ function flvx_SuspendAccount(array $params)
 function flvx_UnsuspendAccount(array $params)
 {
     try {
-        $service = FlvxService::fromParams($params);
-        FlvxServiceLock::run($service->id, function () use ($params, $service) {
-            FlvxEngine::fromParams($params)->unsuspend($service);
+        flvx_onService($params, function (FlvxEngine $engine, FlvxService $service) {
+            $engine->unsuspend($service);
         });
         return 'success';
     } catch (\Throwable $e) {
@@ -287,9 +330,8 @@ function flvx_UnsuspendAccount(array $params)
 function flvx_TerminateAccount(array $params)
 {
     try {
-        $service = FlvxService::fromParams($params);
-        FlvxServiceLock::run($service->id, function () use ($params, $service) {
-            FlvxEngine::fromParams($params)->terminate($service);
+        flvx_onService($params, function (FlvxEngine $engine, FlvxService $service) {
+            $engine->terminate($service);
         });
         return 'success';
     } catch (\Throwable $e) {
@@ -303,9 +345,8 @@ function flvx_TerminateAccount(array $params)
 function flvx_Renew(array $params)
 {
     try {
-        $service = FlvxService::fromParams($params);
-        FlvxServiceLock::run($service->id, function () use ($params, $service) {
-            FlvxEngine::fromParams($params)->renew($service);
+        flvx_onService($params, function (FlvxEngine $engine, FlvxService $service) {
+            $engine->renew($service);
         });
         return 'success';
     } catch (\Throwable $e) {
@@ -319,9 +360,8 @@ function flvx_Renew(array $params)
 function flvx_ChangePackage(array $params)
 {
     try {
-        $service = FlvxService::fromParams($params);
-        FlvxServiceLock::run($service->id, function () use ($params, $service) {
-            FlvxEngine::fromParams($params)->changePackage($service);
+        flvx_onService($params, function (FlvxEngine $engine, FlvxService $service) {
+            $engine->changePackage($service);
         });
         return 'success';
     } catch (\Throwable $e) {
@@ -335,10 +375,9 @@ function flvx_ChangePackage(array $params)
 function flvx_ChangePassword(array $params)
 {
     try {
-        $service = FlvxService::fromParams($params);
-        FlvxServiceLock::run($service->id, function () use ($params, $service) {
-            FlvxEngine::fromParams($params)->changePassword($service);
-        });
+        flvx_onService($params, function (FlvxEngine $engine, FlvxService $service) {
+            $engine->changePassword($service);
+        }, true);
         return 'success';
     } catch (\Throwable $e) {
         return FlvxEngine::failureMessage('ChangePassword', $params, $e, true);
@@ -351,9 +390,8 @@ function flvx_ChangePassword(array $params)
 function flvx_ResetTraffic(array $params)
 {
     try {
-        $service = FlvxService::fromParams($params);
-        FlvxServiceLock::run($service->id, function () use ($params, $service) {
-            FlvxEngine::fromParams($params)->resetTraffic($service);
+        flvx_onService($params, function (FlvxEngine $engine, FlvxService $service) {
+            $engine->resetTraffic($service);
         });
         return 'success';
     } catch (\Throwable $e) {
@@ -367,13 +405,35 @@ function flvx_ResetTraffic(array $params)
 function flvx_Sync(array $params)
 {
     try {
-        $service = FlvxService::fromParams($params);
-        FlvxServiceLock::run($service->id, function () use ($params, $service) {
-            FlvxEngine::fromParams($params)->sync($service);
+        flvx_onService($params, function (FlvxEngine $engine, FlvxService $service) {
+            $engine->sync($service);
         });
         return 'success';
     } catch (\Throwable $e) {
         return FlvxEngine::failureMessage('Sync', $params, $e);
+    }
+}
+
+/**
+ * Admin button: take over the service's FLVX 1.0 account now (the same import every
+ * action runs first on a service without a record); on a service already linked to that
+ * user it runs Sync.
+ */
+function flvx_ImportLegacy(array $params)
+{
+    try {
+        $service = FlvxService::fromParams($params);
+        FlvxServiceLock::run($service->id, function () use ($params, $service) {
+            $legacy = FlvxEngine::legacyAccount($params);
+            if ($legacy === null) {
+                throw new FlvxProvisionException('no_legacy_account');
+            }
+            FlvxEngine::fromParams($params)->importLegacy($service, $legacy);
+            flvx_logLegacyImport($service, $legacy);
+        });
+        return 'success';
+    } catch (\Throwable $e) {
+        return FlvxEngine::failureMessage('ImportLegacy', $params, $e);
     }
 }
 
@@ -386,10 +446,11 @@ function flvx_AdminCustomButtonArray()
         return array(
             FlvxLang::text('button_reset_traffic') => 'ResetTraffic',
             FlvxLang::text('button_sync') => 'Sync',
+            FlvxLang::text('button_import_legacy') => 'ImportLegacy',
         );
     } catch (\Throwable $e) {
         FlvxEngine::logUnexpected('AdminCustomButtonArray', array(), $e);
-        return array('Reset traffic' => 'ResetTraffic', 'Sync from panel' => 'Sync');
+        return array('Reset traffic' => 'ResetTraffic', 'Sync from panel' => 'Sync', 'Import from 1.0' => 'ImportLegacy');
     }
 }
 
@@ -412,9 +473,8 @@ function flvx_AddForward(array $params)
         }
         FlvxEngine::checkCsrfToken();
         $request = FlvxEngine::forwardRequest($_POST);
-        $service = FlvxService::fromParams($params);
-        FlvxServiceLock::run($service->id, function () use ($params, $service, $request) {
-            FlvxEngine::fromParams($params)->addForward($service, $request);
+        flvx_onService($params, function (FlvxEngine $engine, FlvxService $service) use ($request) {
+            $engine->addForward($service, $request);
         });
         return 'success';
     } catch (\Throwable $e) {
@@ -433,9 +493,8 @@ function flvx_DeleteForward(array $params)
         }
         FlvxEngine::checkCsrfToken();
         $forward = FlvxEngine::forwardId(isset($_POST['forward_id']) ? $_POST['forward_id'] : '');
-        $service = FlvxService::fromParams($params);
-        FlvxServiceLock::run($service->id, function () use ($params, $service, $forward) {
-            FlvxEngine::fromParams($params)->deleteForward($service, $forward);
+        flvx_onService($params, function (FlvxEngine $engine, FlvxService $service) use ($forward) {
+            $engine->deleteForward($service, $forward);
         });
         return 'success';
     } catch (\Throwable $e) {
@@ -454,9 +513,8 @@ function flvx_PauseForward(array $params)
         }
         FlvxEngine::checkCsrfToken();
         $forward = FlvxEngine::forwardId(isset($_POST['forward_id']) ? $_POST['forward_id'] : '');
-        $service = FlvxService::fromParams($params);
-        FlvxServiceLock::run($service->id, function () use ($params, $service, $forward) {
-            FlvxEngine::fromParams($params)->pauseForward($service, $forward);
+        flvx_onService($params, function (FlvxEngine $engine, FlvxService $service) use ($forward) {
+            $engine->pauseForward($service, $forward);
         });
         return 'success';
     } catch (\Throwable $e) {
@@ -476,9 +534,8 @@ function flvx_ResetForwardTraffic(array $params)
         }
         FlvxEngine::checkCsrfToken();
         $forward = FlvxEngine::forwardId(isset($_POST['forward_id']) ? $_POST['forward_id'] : '');
-        $service = FlvxService::fromParams($params);
-        FlvxServiceLock::run($service->id, function () use ($params, $service, $forward) {
-            FlvxEngine::fromParams($params)->resetForwardTraffic($service, $forward);
+        flvx_onService($params, function (FlvxEngine $engine, FlvxService $service) use ($forward) {
+            $engine->resetForwardTraffic($service, $forward);
         });
         return 'success';
     } catch (\Throwable $e) {
@@ -497,9 +554,8 @@ function flvx_ResumeForward(array $params)
         }
         FlvxEngine::checkCsrfToken();
         $forward = FlvxEngine::forwardId(isset($_POST['forward_id']) ? $_POST['forward_id'] : '');
-        $service = FlvxService::fromParams($params);
-        FlvxServiceLock::run($service->id, function () use ($params, $service, $forward) {
-            FlvxEngine::fromParams($params)->resumeForward($service, $forward);
+        flvx_onService($params, function (FlvxEngine $engine, FlvxService $service) use ($forward) {
+            $engine->resumeForward($service, $forward);
         });
         return 'success';
     } catch (\Throwable $e) {
@@ -517,7 +573,10 @@ function flvx_ClientArea(array $params)
         return '';
     }
     try {
-        $service = FlvxService::fromParams($params);
+        // The automatic import from 1.0 runs under the lock; the view itself only reads.
+        $service = flvx_onService($params, function (FlvxEngine $engine, FlvxService $service) {
+            return $service;
+        });
         $engine = FlvxEngine::fromParams($params);
         $view = $engine->clientView($service);
         $record = $engine->store()->load($service->id);

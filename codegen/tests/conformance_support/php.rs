@@ -159,6 +159,7 @@ impl PhpSide {
                 json!({
                     "id": s.id, "userid": 3, "packageid": s.id, "server": 1,
                     "domainstatus": s.status, "nextduedate": s.due, "regdate": s.registered, "password": s.password,
+                    "customfields": s.customfields,
                 })
             })
             .collect();

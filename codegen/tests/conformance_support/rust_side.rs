@@ -8,7 +8,7 @@ use flvx_api::ids::{ForwardId, TunnelId};
 use flvx_api::units::EpochMs;
 use flvx_api::{Credentials, FlvxApi, FlvxClient};
 use flvx_provision::dates::Date;
-use flvx_provision::engine::ForwardRequest;
+use flvx_provision::engine::{ForwardRequest, LegacyAccount};
 use flvx_provision::messages::{Lang, Msg};
 use flvx_provision::policy::OfflineResolver;
 use flvx_provision::views::ServiceView;
@@ -174,6 +174,28 @@ pub fn service(svc: &Svc, ids: &Ids, now: i64) -> Result<Service, ProvisionError
     })
 }
 
+/// The service after the automatic import from 1.0 the module runs before every action
+/// (`flvx_onService`): a service without a record whose custom fields carry a 1.0 account
+/// is taken over first, and then acts with the 1.0 password (ChangePassword keeps the new
+/// one, which WHMCS just saved).
+async fn adopted(
+    engine: &Engine,
+    svc: &Svc,
+    ids: &Ids,
+    now: i64,
+    keep_password: bool,
+) -> Result<Service, ProvisionError> {
+    let mut s = service(svc, ids, now)?;
+    let suspended = svc.status == "Suspended";
+    let legacy = engine
+        .adopt_legacy(&s, &svc.customfields, suspended)
+        .await?;
+    if let Some(legacy) = legacy.filter(|_| !keep_password) {
+        s.password = legacy.password;
+    }
+    Ok(s)
+}
+
 /// The registration date as the module reads it (a bad or blank one counts from now).
 fn registered(svc: &Svc) -> Option<Date> {
     Date::parse_whmcs(&svc.registered).ok().flatten()
@@ -203,38 +225,44 @@ async fn lifecycle(
 ) -> Result<(), ProvisionError> {
     let empty = BTreeMap::new();
     let post = call.post.as_ref().unwrap_or(&empty);
+    if function == "ImportLegacy" {
+        let s = service(svc, ids, now)?;
+        let legacy = LegacyAccount::from_fields(&svc.customfields, svc.status == "Suspended")?
+            .ok_or(ProvisionError::NoLegacyAccount)?;
+        return engine.import_legacy(&s, &legacy).await.map(drop);
+    }
+    let request = match function {
+        "AddForward" => Some(forward_request(post)?),
+        _ => None,
+    };
+    let forward = match function {
+        "PauseForward" | "ResumeForward" | "DeleteForward" | "ResetForwardTraffic" => Some(
+            forward_id(post.get("forward_id").map_or("", String::as_str))?,
+        ),
+        _ => None,
+    };
+    let s = &adopted(engine, svc, ids, now, function == "ChangePassword").await?;
     match function {
-        "CreateAccount" => engine.create(&service(svc, ids, now)?).await.map(drop),
-        "SuspendAccount" => engine.suspend(&service(svc, ids, now)?).await.map(drop),
-        "UnsuspendAccount" => engine.unsuspend(&service(svc, ids, now)?).await.map(drop),
-        "TerminateAccount" => engine.terminate(&service(svc, ids, now)?).await.map(drop),
-        "Renew" => engine.renew(&service(svc, ids, now)?).await.map(drop),
-        "ChangePackage" => engine
-            .change_package(&service(svc, ids, now)?)
-            .await
-            .map(drop),
-        "ChangePassword" => engine
-            .change_password(&service(svc, ids, now)?)
-            .await
-            .map(drop),
-        "ResetTraffic" => engine
-            .reset_traffic(&service(svc, ids, now)?)
-            .await
-            .map(drop),
-        "Sync" => engine.sync(&service(svc, ids, now)?).await.map(drop),
-        "AddForward" => {
-            let request = forward_request(post)?;
-            let s = service(svc, ids, now)?;
-            engine.add_forward(&s, &request).await.map(drop)
-        }
+        "CreateAccount" => engine.create(s).await.map(drop),
+        "SuspendAccount" => engine.suspend(s).await.map(drop),
+        "UnsuspendAccount" => engine.unsuspend(s).await.map(drop),
+        "TerminateAccount" => engine.terminate(s).await.map(drop),
+        "Renew" => engine.renew(s).await.map(drop),
+        "ChangePackage" => engine.change_package(s).await.map(drop),
+        "ChangePassword" => engine.change_password(s).await.map(drop),
+        "ResetTraffic" => engine.reset_traffic(s).await.map(drop),
+        "Sync" => engine.sync(s).await.map(drop),
+        "AddForward" => match &request {
+            Some(request) => engine.add_forward(s, request).await.map(drop),
+            None => unreachable!("read above"),
+        },
         "PauseForward" | "ResumeForward" | "DeleteForward" | "ResetForwardTraffic" => {
-            let id = forward_id(post.get("forward_id").map_or("", String::as_str))?;
-            let s = service(svc, ids, now)?;
+            let id = forward.unwrap_or(ForwardId(0));
             match function {
-                "PauseForward" => engine.pause_forward(&s, id).await,
-                "ResumeForward" => engine.resume_forward(&s, id).await,
-                "ResetForwardTraffic" => engine.reset_forward_traffic(&s, id).await,
-                _ => engine.delete_forward(&s, id).await,
+                "PauseForward" => engine.pause_forward(s, id).await,
+                "ResumeForward" => engine.resume_forward(s, id).await,
+                "ResetForwardTraffic" => engine.reset_forward_traffic(s, id).await,
+                _ => engine.delete_forward(s, id).await,
             }
         }
         other => panic!("no such WHMCS action in scenarios: {other}"),
@@ -251,7 +279,7 @@ async fn client_area(engine: &Engine, svc: &Svc, ids: &Ids, now: i64) -> RustAns
             detail: None,
         };
     }
-    let view = match service(svc, ids, now) {
+    let view = match adopted(engine, svc, ids, now, false).await {
         Ok(s) => engine.client_view(&s, Lang::En).await,
         Err(e) => Err(e),
     };

@@ -13,6 +13,7 @@
 mod batch;
 mod create;
 mod customer;
+mod import;
 mod ownership;
 mod package;
 mod parallel;
@@ -23,6 +24,7 @@ mod traffic;
 
 pub use create::MAX_PASSWORD_BYTES;
 pub use customer::ForwardRequest;
+pub use import::{FIELD_PASSWORD, FIELD_USER_ID, FIELD_USERNAME, LegacyAccount};
 pub use parallel::MAX_PARALLEL_CALLS;
 
 use crate::dates::{Date, days_ms};

@@ -20,6 +20,7 @@ final class FlvxEngine
     use FlvxEngineBatch;
     use FlvxEngineCreate;
     use FlvxEngineCustomer;
+    use FlvxEngineImport;
     use FlvxEngineOwnership;
     use FlvxEnginePackage;
     use FlvxEngineParallel;

@@ -168,6 +168,23 @@ class FlvxStore
     }
 
     /**
+     * Writes the panel login onto the WHMCS service (`tblhosting.username`, and the
+     * password encrypted as WHMCS keeps it): an import from 1.0, whose customers keep the
+     * password 1.0 gave them, which WHMCS never had.
+     */
+    public function setServiceLogin(int $serviceId, string $username, string $password): void
+    {
+        try {
+            Capsule::table('tblhosting')->where('id', $serviceId)->update(array(
+                'username' => $username,
+                'password' => encrypt($password),
+            ));
+        } catch (\Throwable $e) {
+            throw $this->failure('writing the login of service ' . $serviceId . ' to tblhosting', $e);
+        }
+    }
+
+    /**
      * A record with every field present and of the right type (ids as integers, bindings
      * sorted by tunnel id like the Rust `BTreeMap`).
      */

@@ -87,6 +87,15 @@ final class FlvxConstants
     /** Largest panel answer read; a larger one is refused. */
     const MAX_RESPONSE_BYTES = 16777216;
 
+    /** The 1.0 module's custom field: the panel user id. */
+    const LEGACY_FIELD_USER_ID = 'flvx_user_id';
+
+    /** The 1.0 module's custom field: the panel username. */
+    const LEGACY_FIELD_USERNAME = 'flvx_username';
+
+    /** The 1.0 module's custom field: the panel password, in clear text. */
+    const LEGACY_FIELD_PASSWORD = 'flvx_password';
+
     /** FLVX 3.0's bcrypt refuses longer passwords. */
     const MAX_PASSWORD_BYTES = 72;
 
