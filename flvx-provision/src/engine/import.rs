@@ -112,7 +112,7 @@ impl Engine {
 
     /// Takes over the panel user the 1.0 module made for `service` (the admin button, and
     /// the automatic import): checked first, with nothing written if any check fails: the
-    /// user exists, carries the name 1.0 recorded, is no other service's, and logs in with
+    /// user is no other service's, exists, carries the name 1.0 recorded, and logs in with
     /// the 1.0 password. Its bindings on the plan's tunnels are then re-written from the
     /// plan (1.0 suspended by disabling them, and set their expiry itself), the record
     /// saved, and the plan applied by Sync, which also renames the user to this service's
@@ -176,12 +176,22 @@ impl Engine {
         self.sync_stored(service).await
     }
 
-    /// The checks of an import, in the order both runtimes make them.
+    /// The checks of an import, in the order both runtimes make them: the store first (a
+    /// user another service holds was most likely renamed by it, and saying so is the
+    /// useful message), then the panel.
     async fn check_legacy(
         &self,
         service: &Service,
         legacy: &LegacyAccount,
     ) -> Result<(), ProvisionError> {
+        let holder = self.store.service_of_user(legacy.user_id).await?;
+        if let Some(other) = holder.filter(|other| *other != service.id) {
+            return Err(ProvisionError::LegacyUserTaken {
+                user_id: legacy.user_id,
+                username: legacy.username.clone(),
+                other,
+            });
+        }
         let found = recipes::find_user(self.api.as_ref(), legacy.user_id)
             .await
             .during(ACTION)?
@@ -193,14 +203,6 @@ impl Engine {
                 user_id: legacy.user_id,
                 username: legacy.username.clone(),
                 found: found.user,
-            });
-        }
-        let holder = self.store.service_of_user(legacy.user_id).await?;
-        if let Some(other) = holder.filter(|other| *other != service.id) {
-            return Err(ProvisionError::LegacyUserTaken {
-                user_id: legacy.user_id,
-                username: legacy.username.clone(),
-                other,
             });
         }
         let probe = Service {

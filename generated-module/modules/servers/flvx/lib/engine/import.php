@@ -87,8 +87,8 @@ trait FlvxEngineImport
 
     /**
      * Takes over the panel user the 1.0 module made for the service, checked first with
-     * nothing written if a check fails: the user exists, carries the name 1.0 recorded,
-     * is no other service's, and logs in with the 1.0 password. Then the WHMCS service
+     * nothing written if a check fails: the user is no other service's, exists, carries
+     * the name 1.0 recorded, and logs in with the 1.0 password. Then the WHMCS service
      * gets this module's username and the 1.0 password (the customer keeps it), the
      * bindings on the plan's tunnels are re-written from the plan (1.0 suspended by
      * disabling them, and set their expiry itself), the record is saved and Sync applies
@@ -137,12 +137,22 @@ trait FlvxEngineImport
     }
 
     /**
-     * The checks of an import, in the order both runtimes make them.
+     * The checks of an import, in the order both runtimes make them: the store first (a
+     * user another service holds was most likely renamed by it, and saying so is the
+     * useful message), then the panel.
      */
     private function checkLegacy(FlvxService $service, array $legacy, string $action): void
     {
         $user = (int) $legacy['user_id'];
         $username = (string) $legacy['username'];
+        $other = $this->store->serviceOfUser($user);
+        if ($other !== null && $other !== $service->id) {
+            throw new FlvxProvisionException('legacy_user_taken', array(
+                'user_id' => (string) $user,
+                'username' => $username,
+                'other' => (string) $other,
+            ));
+        }
         $found = $this->findUser($user, $action);
         if ($found === null) {
             throw new FlvxProvisionException('legacy_user_missing', array('user_id' => (string) $user));
@@ -153,14 +163,6 @@ trait FlvxEngineImport
                 'user_id' => (string) $user,
                 'username' => $username,
                 'found' => $name,
-            ));
-        }
-        $other = $this->store->serviceOfUser($user);
-        if ($other !== null && $other !== $service->id) {
-            throw new FlvxProvisionException('legacy_user_taken', array(
-                'user_id' => (string) $user,
-                'username' => $username,
-                'other' => (string) $other,
             ));
         }
         $probe = clone $service;
