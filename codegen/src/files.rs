@@ -67,6 +67,7 @@ pub fn render(ir: &ModuleIr) -> Result<Vec<GeneratedFile>, FilesError> {
             EngineCustomerFile { ir }.render(),
         ),
         ("lib/engine/import.php", EngineImportFile { ir }.render()),
+        ("lib/engine/link.php", EngineLinkFile { ir }.render()),
         (
             "lib/engine/ownership.php",
             EngineOwnershipFile { ir }.render(),

@@ -94,6 +94,32 @@ pub enum ProvisionError {
     /// An import was asked for a service without 1.0 fields.
     #[error("{}", self.message(Lang::En))]
     NoLegacyAccount,
+    /// Link: the service already has a panel user.
+    #[error("{}", self.message(Lang::En))]
+    LinkAlreadyLinked {
+        /// Its user.
+        linked: UserId,
+    },
+    /// Link: no such panel user.
+    #[error("{}", self.message(Lang::En))]
+    LinkUserMissing {
+        /// The user as the admin named it.
+        user: String,
+    },
+    /// Link: the user is another service's.
+    #[error("{}", self.message(Lang::En))]
+    LinkUserTaken {
+        /// The user.
+        user: UserId,
+        /// The service holding it.
+        other: ServiceId,
+    },
+    /// Link: another panel user has the service's name.
+    #[error("{}", self.message(Lang::En))]
+    LinkNameTaken {
+        /// The service's name.
+        username: String,
+    },
     /// The panel refused or could not be reached.
     #[error("{}", self.message(Lang::En))]
     Panel {
@@ -381,6 +407,19 @@ impl ProvisionError {
                     ],
                 ),
             ProvisionError::NoLegacyAccount => Msg::NoLegacyAccount.format(lang, &[]),
+            ProvisionError::LinkAlreadyLinked { linked } => {
+                Msg::LinkAlreadyLinked.format(lang, &[("linked", &linked.to_string())])
+            }
+            ProvisionError::LinkUserMissing { user } => {
+                Msg::LinkUserMissing.format(lang, &[("user", user)])
+            }
+            ProvisionError::LinkUserTaken { user, other } => Msg::LinkUserTaken.format(
+                lang,
+                &[("user", &user.to_string()), ("other", &other.to_string())],
+            ),
+            ProvisionError::LinkNameTaken { username } => {
+                Msg::LinkNameTaken.format(lang, &[("username", username)])
+            }
             ProvisionError::Panel { action, source } => match reason_of(source) {
                 Some(reason) => Msg::PanelRefused.format(
                     lang,

@@ -172,6 +172,36 @@ catalogue! {
         en: "This service has no FLVX 1.0 account to import: its custom field flvx_user_id is empty or missing. Nothing was changed.",
         zh: "该服务没有可导入的 FLVX 1.0 账户：其自定义字段 flvx_user_id 为空或不存在。未做任何更改。"
     }
+    /// Link: the service already has a panel user.
+    LinkAlreadyLinked = "link_already_linked" {
+        en: "This service is already linked to panel user #{linked}, so nothing was changed. Tick Unlink and save first, then link the other user.",
+        zh: "该服务已关联面板用户 #{linked}，因此未做任何更改。请先勾选“解除关联”并保存，再关联其他用户。"
+    }
+    /// Link: no such panel user.
+    LinkUserMissing = "link_user_missing" {
+        en: "There is no panel user {user} (by id: digits only; by name: the exact username), so nothing was changed. Check the user on the panel and enter its id or name again.",
+        zh: "面板上不存在用户 {user}（按 ID：仅数字；按名称：完整用户名），因此未做任何更改。请在面板中核对该用户后重新输入其 ID 或用户名。"
+    }
+    /// Link: the panel user is another service's.
+    LinkUserTaken = "link_user_taken" {
+        en: "Panel user #{user} is already linked to service #{other}, and no two services may share one panel user, so nothing was changed. Unlink it from that service first, or choose another user.",
+        zh: "面板用户 #{user} 已关联到服务 #{other}，两个服务不能共用一个面板用户，因此未做任何更改。请先在该服务上解除关联，或选择其他用户。"
+    }
+    /// Link: another panel user has the name the linked user would get.
+    LinkNameTaken = "link_name_taken" {
+        en: "The linked user would be renamed to this service's name \"{username}\", but another panel user already has that name, so nothing was changed. Rename or delete that panel user, or change the username prefix, then link again.",
+        zh: "被关联的用户将改名为本服务的用户名“{username}”，但面板上已有其他用户使用该名称，因此未做任何更改。请重命名或删除该面板用户，或修改用户名前缀后重新关联。"
+    }
+    /// Module log: a service was linked to a panel user by hand.
+    Linked = "link_done" {
+        en: "Linked this service to panel user #{user} (was \"{was}\", now \"{username}\"); its password is now the service password.",
+        zh: "已将本服务关联到面板用户 #{user}（原名“{was}”，现名“{username}”）；其密码已改为服务密码。"
+    }
+    /// Module log: a service was unlinked.
+    Unlinked = "unlink_done" {
+        en: "Unlinked this service from panel user #{user}; the panel user was left as it is.",
+        zh: "已解除本服务与面板用户 #{user} 的关联；面板用户保持不变。"
+    }
     /// A panel user with the service's name exists and was not created by this service.
     UserNotOurs = "user_not_ours" {
         en: "An FLVX user named \"{username}\" already exists and was not created by this service, so it was not taken over. Delete or rename that panel user, or change the username prefix, then run Create again.",
@@ -491,6 +521,12 @@ catalogue! {
     HintTarget = "hint_target" { en: "host:port, several separated by commas", zh: "host:port，多个用逗号分隔" }
     /// Admin tab: panel user id.
     LabelPanelUserId = "label_panel_user_id" { en: "FLVX user id", zh: "FLVX 用户 ID" }
+    /// Admin tab: link to a panel user.
+    LabelLinkUser = "label_link_user" { en: "Link to panel user (id or exact name)", zh: "关联面板用户（ID 或完整用户名）" }
+    /// Admin tab: unlink.
+    LabelUnlink = "label_unlink" { en: "Unlink from the panel user (the panel user is kept)", zh: "解除与面板用户的关联（保留面板用户）" }
+    /// Admin tab: the outcome of the last link or unlink.
+    LabelLinkResult = "label_link_result" { en: "Last link change", zh: "上次关联变更" }
     /// Admin tab: bindings.
     LabelBindings = "label_bindings" { en: "Tunnel bindings (tunnel: binding)", zh: "隧道授权（隧道：授权）" }
     /// Admin tab: forwards unsuspend will resume.
@@ -523,6 +559,8 @@ catalogue! {
     ActionResetTraffic = "action_reset_traffic" { en: "resetting the traffic", zh: "重置流量" }
     /// Action: sync / repair.
     ActionSync = "action_sync" { en: "syncing the account with the panel", zh: "与面板同步账户" }
+    /// Action: linking a panel user by hand.
+    ActionLink = "action_link" { en: "linking the panel user", zh: "关联面板用户" }
     /// Action: taking over a 1.0 account.
     ActionImportLegacy = "action_import_legacy" { en: "importing the FLVX 1.0 account", zh: "导入 FLVX 1.0 账户" }
     /// Action: the customer's forwards.

@@ -413,6 +413,7 @@ impl Pair {
                     })
                     .collect(),
             ),
+            "AdminServicesTabFieldsSave" => Some(step.post.clone().unwrap_or_default()),
             "PauseForward" | "ResumeForward" | "DeleteForward" | "ResetForwardTraffic" => {
                 let forward = step.forward.clone().unwrap_or_default();
                 let text = self.forward_text(which, service, &forward).await;

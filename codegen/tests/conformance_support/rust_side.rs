@@ -8,7 +8,7 @@ use flvx_api::ids::{ForwardId, TunnelId};
 use flvx_api::units::EpochMs;
 use flvx_api::{Credentials, FlvxApi, FlvxClient};
 use flvx_provision::dates::Date;
-use flvx_provision::engine::{ForwardRequest, LegacyAccount};
+use flvx_provision::engine::{ForwardRequest, LegacyAccount, PanelUserRef};
 use flvx_provision::messages::{Lang, Msg};
 use flvx_provision::policy::OfflineResolver;
 use flvx_provision::views::ServiceView;
@@ -230,6 +230,23 @@ async fn lifecycle(
         let legacy = LegacyAccount::from_fields(&svc.customfields, svc.status == "Suspended")?
             .ok_or(ProvisionError::NoLegacyAccount)?;
         return engine.import_legacy(&s, &legacy).await.map(drop);
+    }
+    if function == "AdminServicesTabFieldsSave" {
+        // The admin's link change, as flvx_AdminServicesTabFieldsSave reads the form.
+        let text = post.get("flvx_link_user").map_or("", String::as_str);
+        let unlink = post
+            .get("flvx_unlink")
+            .is_some_and(|v| !v.is_empty() && v != "0");
+        let target = PanelUserRef::parse(text);
+        if target.is_none() && !unlink {
+            return Ok(());
+        }
+        let s = service(svc, ids, now)?;
+        return match target {
+            _ if unlink => engine.unlink(&s).await.map(drop),
+            Some(target) => engine.link(&s, &target).await.map(drop),
+            None => Ok(()),
+        };
     }
     let request = match function {
         "AddForward" => Some(forward_request(post)?),

@@ -14,6 +14,7 @@ mod batch;
 mod create;
 mod customer;
 mod import;
+mod link;
 mod ownership;
 mod package;
 mod parallel;
@@ -25,6 +26,7 @@ mod traffic;
 pub use create::MAX_PASSWORD_BYTES;
 pub use customer::ForwardRequest;
 pub use import::{FIELD_PASSWORD, FIELD_USER_ID, FIELD_USERNAME, LegacyAccount};
+pub use link::PanelUserRef;
 pub use parallel::MAX_PARALLEL_CALLS;
 
 use crate::dates::{Date, days_ms};

@@ -21,6 +21,7 @@ final class FlvxEngine
     use FlvxEngineCreate;
     use FlvxEngineCustomer;
     use FlvxEngineImport;
+    use FlvxEngineLink;
     use FlvxEngineOwnership;
     use FlvxEnginePackage;
     use FlvxEngineParallel;

@@ -49,6 +49,7 @@ require_once __DIR__ . '/lib/engine/batch.php';
 require_once __DIR__ . '/lib/engine/create.php';
 require_once __DIR__ . '/lib/engine/customer.php';
 require_once __DIR__ . '/lib/engine/import.php';
+require_once __DIR__ . '/lib/engine/link.php';
 require_once __DIR__ . '/lib/engine/ownership.php';
 require_once __DIR__ . '/lib/engine/package.php';
 require_once __DIR__ . '/lib/engine/parallel.php';
@@ -636,6 +637,17 @@ function flvx_AdminServicesTabFields(array $params)
         if ($record['create_pending']) {
             $rows[FlvxViews::label('label_create_pending')] = $html(FlvxViews::label('label_yes'));
         }
+        // The link fields (saved by flvx_AdminServicesTabFieldsSave), and what the last save did.
+        if ($record['user_id'] === null) {
+            $rows[FlvxViews::label('label_link_user')] = '<input type="text" name="flvx_link_user" value=""'
+                . ' class="form-control input-300" autocomplete="off">';
+        } else {
+            $rows[FlvxViews::label('label_unlink')] = '<input type="checkbox" name="flvx_unlink" value="1">';
+        }
+        $last = flvx_lastLinkResult($id);
+        if ($last !== null) {
+            $rows[FlvxViews::label('label_link_result')] = $html($last);
+        }
         if ($record['user_id'] !== null) {
             try {
                 $usage = FlvxEngine::fromParams($params)->usage(array($id));
@@ -662,6 +674,75 @@ function flvx_AdminServicesTabFields(array $params)
         FlvxEngine::logUnexpected('AdminServicesTabFields', $params, $e);
         return array();
     }
+}
+
+/**
+ * Saving the admin service page: links the service to the panel user typed in
+ * `flvx_link_user` (an id or an exact name), or unlinks it when `flvx_unlink` is ticked,
+ * both verified before anything is saved (FlvxEngine::link). WHMCS shows nothing this
+ * returns, so the outcome goes to the module log and to the next rendering of the tab;
+ * an empty form changes nothing and makes no call.
+ */
+function flvx_AdminServicesTabFieldsSave(array $params)
+{
+    $id = isset($params['serviceid']) && is_numeric($params['serviceid']) ? (int) $params['serviceid'] : 0;
+    $text = isset($_POST['flvx_link_user']) && is_string($_POST['flvx_link_user']) ? $_POST['flvx_link_user'] : '';
+    $unlink = !empty($_POST['flvx_unlink']);
+    try {
+        $target = FlvxEngine::panelUserRef($text);
+        if ($target === null && !$unlink) {
+            return 'success';
+        }
+        $service = FlvxService::fromParams($params);
+        $report = FlvxServiceLock::run($service->id, function () use ($params, $service, $target, $unlink) {
+            $engine = FlvxEngine::fromParams($params);
+            if ($unlink) {
+                $before = $engine->unlink($service);
+                return FlvxLang::text('unlink_done', array('user' => (string) $before['user_id']));
+            }
+            list($record, $was) = $engine->link($service, $target);
+            return FlvxLang::text('link_done', array(
+                'user' => (string) $record['user_id'],
+                'was' => $was,
+                'username' => (string) $record['username'],
+            ));
+        });
+        flvx_reportLinkResult($id, array('flvx_link_user' => $text, 'flvx_unlink' => $unlink), $report);
+        return 'success';
+    } catch (\Throwable $e) {
+        $message = FlvxEngine::failureMessage('AdminServicesTabFieldsSave', $params, $e);
+        flvx_reportLinkResult($id, array('flvx_link_user' => $text, 'flvx_unlink' => $unlink), $message);
+        return $message;
+    }
+}
+
+/**
+ * Puts the outcome of a link change in the module log and, for the admin who saved, in
+ * the session, where the next rendering of the tab shows it once.
+ */
+function flvx_reportLinkResult(int $serviceId, array $request, string $outcome)
+{
+    if (function_exists('logModuleCall')) {
+        logModuleCall('flvx', 'AdminServicesTabFieldsSave', array('serviceid' => $serviceId) + $request, $outcome, '', array());
+    }
+    if (session_status() === PHP_SESSION_ACTIVE) {
+        $_SESSION['flvx_link_result'][$serviceId] = $outcome;
+    }
+}
+
+/**
+ * The outcome of the last link change on this service in this admin session, once.
+ *
+ * @return string|null
+ */
+function flvx_lastLinkResult(int $serviceId)
+{
+    if (session_status() !== PHP_SESSION_ACTIVE || !isset($_SESSION['flvx_link_result'][$serviceId])) {
+        return null;
+    }
+    $outcome = (string) $_SESSION['flvx_link_result'][$serviceId];
+    unset($_SESSION['flvx_link_result'][$serviceId]);
+    return $outcome;
 }
 
 /**
