@@ -106,6 +106,12 @@ pub enum ProvisionError {
         /// The user as the admin named it.
         user: String,
     },
+    /// Link: the user is a panel admin.
+    #[error("{}", self.message(Lang::En))]
+    LinkAdminUser {
+        /// The user.
+        user: UserId,
+    },
     /// Link: the user is another service's.
     #[error("{}", self.message(Lang::En))]
     LinkUserTaken {
@@ -412,6 +418,9 @@ impl ProvisionError {
             }
             ProvisionError::LinkUserMissing { user } => {
                 Msg::LinkUserMissing.format(lang, &[("user", user)])
+            }
+            ProvisionError::LinkAdminUser { user } => {
+                Msg::LinkAdminUser.format(lang, &[("user", &user.to_string())])
             }
             ProvisionError::LinkUserTaken { user, other } => Msg::LinkUserTaken.format(
                 lang,

@@ -182,6 +182,11 @@ catalogue! {
         en: "There is no panel user {user} (by id: digits only; by name: the exact username), so nothing was changed. Check the user on the panel and enter its id or name again.",
         zh: "面板上不存在用户 {user}（按 ID：仅数字；按名称：完整用户名），因此未做任何更改。请在面板中核对该用户后重新输入其 ID 或用户名。"
     }
+    /// Link: the panel user is an administrator.
+    LinkAdminUser = "link_admin_user" {
+        en: "Panel user #{user} is a panel administrator, and a service may only be linked to an ordinary user (it would be renamed and get the customer's password), so nothing was changed. Choose an ordinary user.",
+        zh: "面板用户 #{user} 是面板管理员，服务只能关联普通用户（关联后会被改名并改为客户密码），因此未做任何更改。请选择普通用户。"
+    }
     /// Link: the panel user is another service's.
     LinkUserTaken = "link_user_taken" {
         en: "Panel user #{user} is already linked to service #{other}, and no two services may share one panel user, so nothing was changed. Unlink it from that service first, or choose another user.",

@@ -1,7 +1,7 @@
 //! The admin's link: a service bound to an existing panel user by hand (the admin service
 //! tab), or unbound. The admin's decision is the proof of ownership here, so the checks
-//! are the ones no decision can waive: the user exists, no other service holds it, and
-//! the service's own name is free for it to take.
+//! are the ones no decision can waive: the user exists and is no panel admin, no other
+//! service holds it, and the service's own name is free for it to take.
 
 use super::{Engine, Service};
 use crate::error::{PanelContext, ProvisionError};
@@ -72,6 +72,9 @@ impl Engine {
         let user = found.ok_or_else(|| ProvisionError::LinkUserMissing {
             user: target.label(),
         })?;
+        if !is_customer(&user) {
+            return Err(ProvisionError::LinkAdminUser { user: user.id });
+        }
         let holder = self.store.service_of_user(user.id).await?;
         if let Some(other) = holder.filter(|other| *other != service.id) {
             return Err(ProvisionError::LinkUserTaken {
@@ -109,11 +112,20 @@ impl Engine {
         Ok(record.into_inner())
     }
 
-    async fn find_target(&self, target: &PanelUserRef) -> Result<Option<User>, ProvisionError> {
+    pub(crate) async fn find_target(
+        &self,
+        target: &PanelUserRef,
+    ) -> Result<Option<User>, ProvisionError> {
         match target {
             PanelUserRef::Id(id) => recipes::find_user(self.api.as_ref(), *id).await,
             PanelUserRef::Name(name) => recipes::find_user_by_name(self.api.as_ref(), name).await,
         }
         .during(ACTION)
     }
+}
+
+/// Whether `user` is an ordinary panel user (role 1): an admin must never be taken over
+/// (Sync would rename it and give it a customer's password).
+pub(crate) fn is_customer(user: &User) -> bool {
+    user.role_id == Some(1)
 }

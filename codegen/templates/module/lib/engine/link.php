@@ -9,8 +9,8 @@ if (!defined('WHMCS')) {
 /**
  * The admin's link (engine/link.rs): a service bound to an existing panel user by hand
  * (the admin service tab), or unbound. The admin's decision is the proof of ownership
- * here, so the checks are the ones no decision can waive: the user exists, no other
- * service holds it, and the service's own name is free for it to take. Used by
+ * here, so the checks are the ones no decision can waive: the user exists and is no
+ * panel admin, no other service holds it, and the service's own name is free for it to take. Used by
  * FlvxEngine, whose fields and helpers it relies on.
  */
 trait FlvxEngineLink
@@ -64,6 +64,9 @@ trait FlvxEngineLink
             throw new FlvxProvisionException('link_user_missing', array('user' => $label));
         }
         $user = (int) $found['id'];
+        if (!self::isCustomer($found)) {
+            throw new FlvxProvisionException('link_admin_user', array('user' => (string) $user));
+        }
         $other = $this->store->serviceOfUser($user);
         if ($other !== null && $other !== $service->id) {
             throw new FlvxProvisionException('link_user_taken', array('user' => (string) $user, 'other' => (string) $other));
@@ -96,5 +99,14 @@ trait FlvxEngineLink
         $fresh = FlvxStore::defaultRecord();
         $this->store->save($service->id, $fresh);
         return $record;
+    }
+
+    /**
+     * Whether a listed user is an ordinary panel user (role 1): an admin must never be
+     * taken over (Sync would rename it and give it a customer's password).
+     */
+    private static function isCustomer(array $user): bool
+    {
+        return isset($user['roleId']) && is_numeric($user['roleId']) && (int) $user['roleId'] === 1;
     }
 }

@@ -34,6 +34,7 @@ return array(
     'no_legacy_account' => 'This service has no FLVX 1.0 account to import: its custom field flvx_user_id is empty or missing. Nothing was changed.',
     'link_already_linked' => 'This service is already linked to panel user #{linked}, so nothing was changed. Tick Unlink and save first, then link the other user.',
     'link_user_missing' => 'There is no panel user {user} (by id: digits only; by name: the exact username), so nothing was changed. Check the user on the panel and enter its id or name again.',
+    'link_admin_user' => 'Panel user #{user} is a panel administrator, and a service may only be linked to an ordinary user (it would be renamed and get the customer\'s password), so nothing was changed. Choose an ordinary user.',
     'link_user_taken' => 'Panel user #{user} is already linked to service #{other}, and no two services may share one panel user, so nothing was changed. Unlink it from that service first, or choose another user.',
     'link_name_taken' => 'The linked user would be renamed to this service\'s name "{username}", but another panel user already has that name, so nothing was changed. Rename or delete that panel user, or change the username prefix, then link again.',
     'link_done' => 'Linked this service to panel user #{user} (was "{was}", now "{username}"); its password is now the service password.',
