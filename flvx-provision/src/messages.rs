@@ -564,6 +564,10 @@ catalogue! {
     ActionResetTraffic = "action_reset_traffic" { en: "resetting the traffic", zh: "重置流量" }
     /// Action: sync / repair.
     ActionSync = "action_sync" { en: "syncing the account with the panel", zh: "与面板同步账户" }
+    /// Action: taking over a panel user WHMCS Server Sync imported.
+    ActionImportListed = "action_import_listed" { en: "taking over the panel user imported by Server Sync", zh: "接管服务器同步导入的面板用户" }
+    /// Module log: a Server Sync import was taken over.
+    ListedImported = "listed_imported" { en: "Took over panel user #{user_id} \"{username}\", imported by Server Sync: the service password logs in as it. It is now named \"{new_username}\".", zh: "已接管服务器同步导入的面板用户 #{user_id}“{username}”：服务密码可登录该用户。其用户名现为“{new_username}”。" }
     /// Action: linking a panel user by hand.
     ActionLink = "action_link" { en: "linking the panel user", zh: "关联面板用户" }
     /// Action: taking over a 1.0 account.

@@ -241,6 +241,8 @@ function flvx_loginFailureHint(FlvxApiException $e, bool $usesToken): string
  * yet is taken over first (FlvxEngine::adoptLegacy), so that no action ever makes it a
  * second panel user, and then acts with the password 1.0 gave, which the import wrote to
  * the service. `$keepPassword` (ChangePassword) keeps the one WHMCS just saved instead.
+ * An Active or Suspended service WHMCS Server Sync imported is taken over the same way
+ * when its password logs in as the panel user its username names (FlvxEngine::adoptListed).
  */
 function flvx_onService(array $params, callable $operation, bool $keepPassword = false)
 {
@@ -249,9 +251,19 @@ function flvx_onService(array $params, callable $operation, bool $keepPassword =
         $engine = FlvxEngine::fromParams($params);
         $legacy = $engine->adoptLegacy($service, $params, $keepPassword);
         if ($legacy !== null) {
-            flvx_logLegacyImport($service, $legacy);
+            flvx_logLegacyImport($service, $legacy, 'legacy_imported');
             if (!$keepPassword) {
                 $service->password = (string) $legacy['password'];
+            }
+            return $operation($engine, $service);
+        }
+        // A service Server Sync imported (ListAccounts) carries the panel username.
+        $status = isset($params['status']) && is_string($params['status']) ? $params['status'] : '';
+        $username = isset($params['username']) && is_scalar($params['username']) ? (string) $params['username'] : '';
+        if ($status === 'Active' || $status === 'Suspended') {
+            $listed = $engine->adoptListed($service, $username, $status === 'Suspended');
+            if ($listed !== null) {
+                flvx_logLegacyImport($service, $listed, 'listed_imported');
             }
         }
         return $operation($engine, $service);
@@ -259,10 +271,10 @@ function flvx_onService(array $params, callable $operation, bool $keepPassword =
 }
 
 /**
- * Puts an import from 1.0 in the module log: which panel user, under which names (the
- * password is masked).
+ * Puts a take-over (from 1.0, or of a Server Sync import) in the module log: which panel
+ * user, under which names (the password is masked). `$message` is the catalogue key.
  */
-function flvx_logLegacyImport(FlvxService $service, array $legacy)
+function flvx_logLegacyImport(FlvxService $service, array $legacy, string $message)
 {
     if (!function_exists('logModuleCall')) {
         return;
@@ -272,12 +284,13 @@ function flvx_logLegacyImport(FlvxService $service, array $legacy)
         'user_id' => $legacy['user_id'],
         'username' => $legacy['username'],
     );
-    $report = FlvxLang::text('legacy_imported', array(
+    $report = FlvxLang::text($message, array(
         'user_id' => (string) $legacy['user_id'],
         'username' => (string) $legacy['username'],
         'new_username' => $service->username(),
     ));
-    logModuleCall('flvx', 'ImportLegacy', $request, $report, '', array((string) $legacy['password']));
+    $function = $message === 'legacy_imported' ? 'ImportLegacy' : 'ImportListed';
+    logModuleCall('flvx', $function, $request, $report, '', array((string) $legacy['password']));
 }
 
 /**
@@ -430,7 +443,7 @@ function flvx_ImportLegacy(array $params)
                 throw new FlvxProvisionException('no_legacy_account');
             }
             FlvxEngine::fromParams($params)->importLegacy($service, $legacy);
-            flvx_logLegacyImport($service, $legacy);
+            flvx_logLegacyImport($service, $legacy, 'legacy_imported');
         });
         return 'success';
     } catch (\Throwable $e) {
@@ -803,7 +816,10 @@ function flvx_MetricProvider(array $params)
 }
 
 /**
- * Server Sync: the panel users of the services this module created on this server.
+ * Server Sync: the panel users of the services this module manages on this server, and
+ * the panel users no service holds (made by hand on the panel), offered for import. A
+ * service imported from the list is taken over on its first action once its password is
+ * the panel user's (flvx_onService); users of services on other servers are left out.
  */
 function flvx_ListAccounts(array $params)
 {
@@ -813,35 +829,35 @@ function flvx_ListAccounts(array $params)
         foreach (Capsule::table('tblhosting')->where('server', $serverId)->get(array('id')) as $row) {
             $ids[] = (int) $row->id;
         }
-        $byUser = array();
+        $here = array();
         foreach ((new FlvxStore())->loadMany($ids) as $record) {
             if ($record['user_id'] !== null) {
-                $byUser[$record['user_id']] = true;
+                $here[$record['user_id']] = true;
             }
         }
+        $linked = (new FlvxStore())->linkedUsers();
+        $statuses = class_exists('WHMCS\Service\Status');
+        $active = $statuses ? constant('WHMCS\Service\Status::ACTIVE') : 'Active';
+        $suspended = $statuses ? constant('WHMCS\Service\Status::SUSPENDED') : 'Suspended';
         $accounts = array();
-        if (count($byUser) > 0) {
-            $statuses = class_exists('WHMCS\Service\Status');
-            $active = $statuses ? constant('WHMCS\Service\Status::ACTIVE') : 'Active';
-            $suspended = $statuses ? constant('WHMCS\Service\Status::SUSPENDED') : 'Suspended';
-            foreach (FlvxEngine::fromParams($params)->panelUsers('action_sync') as $user) {
-                if (!isset($byUser[(int) $user['id']])) {
-                    continue;
-                }
-                $name = FlvxViews::textField($user, 'user');
-                $created = FlvxViews::intField($user, 'createdTime');
-                $accounts[] = array(
-                    'name' => $name,
-                    'email' => '',
-                    'username' => $name,
-                    'domain' => '',
-                    'uniqueIdentifier' => $name,
-                    'product' => '',
-                    'primaryip' => '',
-                    'created' => $created > 0 ? date('Y-m-d H:i:s', (int) floor($created / 1000)) : '',
-                    'status' => FlvxViews::intField($user, 'status') === 1 ? $active : $suspended,
-                );
+        foreach (FlvxEngine::fromParams($params)->panelUsers('action_sync') as $user) {
+            $id = (int) $user['id'];
+            if (isset($linked[$id]) && !isset($here[$id])) {
+                continue;
             }
+            $name = FlvxViews::textField($user, 'user');
+            $created = FlvxViews::intField($user, 'createdTime');
+            $accounts[] = array(
+                'name' => $name,
+                'email' => '',
+                'username' => $name,
+                'domain' => '',
+                'uniqueIdentifier' => $name,
+                'product' => '',
+                'primaryip' => '',
+                'created' => $created > 0 ? date('Y-m-d H:i:s', (int) floor($created / 1000)) : '',
+                'status' => FlvxViews::intField($user, 'status') === 1 ? $active : $suspended,
+            );
         }
         return array('success' => true, 'accounts' => $accounts);
     } catch (\Throwable $e) {

@@ -122,6 +122,8 @@ pub struct Step {
     /// `create_user`, `rename_user` (the service's customer renames itself to `name`),
     /// `legacy_account` (the 1.0 module provisioned the service: a user `name` with
     /// `password`, bound to `tunnel`, and the 1.0 custom fields; the service Active),
+    /// `server_sync_import` (WHMCS Server Sync imported panel user `name` as the service:
+    /// its username, the service password `password`, Active),
     /// `nodes`, `expire_tokens`, `clear_faults`, `server_down`.
     pub event: Option<String>,
     /// advance_days: how many.
@@ -241,6 +243,9 @@ pub struct Svc {
     pub status: String,
     /// The product custom fields of the service by name (the 1.0 module's, for imports).
     pub customfields: BTreeMap<String, String>,
+    /// `tblhosting.username` as WHMCS wrote it (Server Sync imports), until the module
+    /// writes its own; `None` leaves the column to the module.
+    pub username_field: Option<String>,
     /// Whether this side's module took over the 1.0 account (and wrote its password to
     /// the service).
     pub imported: bool,
@@ -301,6 +306,7 @@ impl Whmcs {
                     password: spec.password.clone(),
                     status: "Pending".into(),
                     customfields: BTreeMap::new(),
+                    username_field: None,
                     imported: false,
                 },
             );
@@ -347,6 +353,10 @@ impl Whmcs {
     /// then on; ChangePassword (`keep`) kept the new one instead.
     pub fn after_import(&mut self, service: u64, user: Option<flvx_api::ids::UserId>, keep: bool) {
         let svc = self.svc_mut(service);
+        if user.is_some() {
+            // The module wrote its own username (a take-over, a create).
+            svc.username_field = None;
+        }
         let legacy = svc
             .customfields
             .get("flvx_user_id")

@@ -746,6 +746,19 @@ impl Pair {
                         .map_err(|e| e.to_string())?;
                 }
             }
+            "server_sync_import" => {
+                let name = step.name.clone().ok_or("server_sync_import needs a name")?;
+                let password = step
+                    .password
+                    .clone()
+                    .ok_or("server_sync_import needs a password")?;
+                for whmcs in [&mut self.rust_whmcs, &mut self.php_whmcs] {
+                    let svc = whmcs.svc_mut(service);
+                    svc.username_field = Some(name.clone());
+                    svc.password = password.clone();
+                    svc.status = "Active".into();
+                }
+            }
             "legacy_account" => {
                 for which in [Which::Rust, Which::Php] {
                     let fields = match step.same_as {

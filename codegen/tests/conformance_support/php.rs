@@ -156,11 +156,15 @@ impl PhpSide {
             .services
             .values()
             .map(|s| {
-                json!({
+                let mut row = json!({
                     "id": s.id, "userid": 3, "packageid": s.id, "server": 1,
                     "domainstatus": s.status, "nextduedate": s.due, "regdate": s.registered, "password": s.password,
                     "customfields": s.customfields,
-                })
+                });
+                if let Some(username) = &s.username_field {
+                    row["username"] = json!(username);
+                }
+                row
             })
             .collect();
         let svc = whmcs.svc(call.service);

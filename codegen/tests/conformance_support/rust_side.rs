@@ -174,10 +174,11 @@ pub fn service(svc: &Svc, ids: &Ids, now: i64) -> Result<Service, ProvisionError
     })
 }
 
-/// The service after the automatic import from 1.0 the module runs before every action
+/// The service after the automatic take-overs the module runs before every action
 /// (`flvx_onService`): a service without a record whose custom fields carry a 1.0 account
 /// is taken over first, and then acts with the 1.0 password (ChangePassword keeps the new
-/// one, which WHMCS just saved).
+/// one, which WHMCS just saved); else an Active or Suspended one Server Sync imported,
+/// when its password logs in as the user its username names.
 async fn adopted(
     engine: &Engine,
     svc: &Svc,
@@ -190,8 +191,14 @@ async fn adopted(
     let legacy = engine
         .adopt_legacy(&s, &svc.customfields, suspended)
         .await?;
-    if let Some(legacy) = legacy.filter(|_| !keep_password) {
-        s.password = legacy.password;
+    match legacy {
+        Some(legacy) if !keep_password => s.password = legacy.password,
+        Some(_) => {}
+        None if matches!(svc.status.as_str(), "Active" | "Suspended") => {
+            let username = svc.username_field.as_deref().unwrap_or("");
+            engine.adopt_listed(&s, username, suspended).await?;
+        }
+        None => {}
     }
     Ok(s)
 }

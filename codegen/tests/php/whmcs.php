@@ -230,6 +230,9 @@ function flvx_test_write_world(array $request)
             'password' => encrypt((string) $service['password']),
             'updated_at' => date('Y-m-d H:i:s'),
         );
+        if (isset($service['username'])) {
+            $values['username'] = (string) $service['username'];
+        }
         if (!Capsule::table('tblhosting')->where('id', $id)->exists()) {
             $values['id'] = $id;
             $values['created_at'] = date('Y-m-d H:i:s');

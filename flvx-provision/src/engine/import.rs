@@ -137,7 +137,7 @@ impl Engine {
         service: &Service,
         legacy: &LegacyAccount,
     ) -> Result<Stored, ProvisionError> {
-        let mut record = self.load(service.id).await?;
+        let record = self.load(service.id).await?;
         match record.user_id {
             Some(user) if user == legacy.user_id => return self.sync_stored(service).await,
             Some(linked) => {
@@ -150,9 +150,69 @@ impl Engine {
         }
         self.check_panel_supports(&service.plan, ACTION).await?;
         self.check_legacy(service, legacy).await?;
+        self.take_over(service, legacy, record, ACTION).await
+    }
+
+    /// The automatic take-over of a service WHMCS Server Sync imported from ListAccounts
+    /// (a panel user made by hand): run before every action on an Active or Suspended
+    /// service without a record of its own, when the service's username (WHMCS
+    /// `tblhosting.username`) names an ordinary panel user that no service holds and the
+    /// service password logs in as it. A name alone proves nothing (customers choose
+    /// usernames on order forms), so anything short of that login leaves the service as
+    /// it is. Returns whether it took the user over; then as an import from 1.0.
+    ///
+    /// Calls: `user/list` (by name), `user/login` and `user/package` (as the user), then
+    /// the import's `tunnel/user/list`, assigns and Sync.
+    pub async fn adopt_listed(
+        &self,
+        service: &Service,
+        username: &str,
+        suspended: bool,
+    ) -> Result<bool, ProvisionError> {
+        let action = Msg::ActionImportListed;
+        let username = username.trim();
+        let record = self.load(service.id).await?;
+        if record.user_id.is_some()
+            || record.create_pending
+            || username.is_empty()
+            || username == service.username()
+        {
+            return Ok(false);
+        }
+        let found = recipes::find_user_by_name(self.api.as_ref(), username)
+            .await
+            .during(action)?;
+        let Some(user) = found.filter(super::link::is_customer) else {
+            return Ok(false);
+        };
+        if self.store.service_of_user(user.id).await?.is_some()
+            || !self.owns_user(service, username, action).await?
+        {
+            return Ok(false);
+        }
+        self.check_panel_supports(&service.plan, action).await?;
+        let account = LegacyAccount {
+            user_id: user.id,
+            username: username.to_owned(),
+            password: service.password.clone(),
+            suspended,
+        };
+        self.take_over(service, &account, record, action).await?;
+        Ok(true)
+    }
+
+    /// Binds a checked account to the service: its bindings on the plan's tunnels
+    /// re-written, the record saved, then Sync.
+    async fn take_over(
+        &self,
+        service: &Service,
+        legacy: &LegacyAccount,
+        mut record: Stored,
+        action: Msg,
+    ) -> Result<Stored, ProvisionError> {
         let user = legacy.user_id;
-        let tunnels = self.tunnels(&service.plan, ACTION).await?;
-        let bindings = self.api.list_bindings(user).await.during(ACTION)?;
+        let tunnels = self.tunnels(&service.plan, action).await?;
+        let bindings = self.api.list_bindings(user).await.during(action)?;
         let kept: BTreeMap<TunnelId, _> = bindings
             .iter()
             .filter(|b| tunnels.contains(&b.tunnel_id))
@@ -164,7 +224,7 @@ impl Engine {
             .keys()
             .map(|t| super::desired_binding(service, user, *t))
             .collect();
-        self.assign_bindings(&assigns, ACTION).await?;
+        self.assign_bindings(&assigns, action).await?;
         record.user_id = Some(user);
         record.username = Some(service.username());
         record.bindings = kept;

@@ -149,6 +149,8 @@ return array(
     'action_renew' => '续费账户',
     'action_reset_traffic' => '重置流量',
     'action_sync' => '与面板同步账户',
+    'action_import_listed' => '接管服务器同步导入的面板用户',
+    'listed_imported' => '已接管服务器同步导入的面板用户 #{user_id}“{username}”：服务密码可登录该用户。其用户名现为“{new_username}”。',
     'action_link' => '关联面板用户',
     'action_import_legacy' => '导入 FLVX 1.0 账户',
     'action_forwards' => '管理转发',

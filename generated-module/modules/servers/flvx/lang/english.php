@@ -149,6 +149,8 @@ return array(
     'action_renew' => 'renewing the account',
     'action_reset_traffic' => 'resetting the traffic',
     'action_sync' => 'syncing the account with the panel',
+    'action_import_listed' => 'taking over the panel user imported by Server Sync',
+    'listed_imported' => 'Took over panel user #{user_id} "{username}", imported by Server Sync: the service password logs in as it. It is now named "{new_username}".',
     'action_link' => 'linking the panel user',
     'action_import_legacy' => 'importing the FLVX 1.0 account',
     'action_forwards' => 'changing the forwards',

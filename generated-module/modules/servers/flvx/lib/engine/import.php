@@ -114,6 +114,56 @@ trait FlvxEngineImport
         }
         $this->checkPanelSupports($service, $action);
         $this->checkLegacy($service, $legacy, $action);
+        return $this->takeOver($service, $legacy, $record, $action, $keepServicePassword);
+    }
+
+    /**
+     * The automatic take-over of a service WHMCS Server Sync imported from ListAccounts
+     * (a panel user made by hand): run before every action on an Active or Suspended
+     * service without a record of its own, when the service's username (WHMCS
+     * `tblhosting.username`) names an ordinary panel user that no service holds and the
+     * service password logs in as it. A name alone proves nothing (customers choose
+     * usernames on order forms), so anything short of that login leaves the service as it
+     * is. Returns the account it took over, or null; then as an import from 1.0. Calls:
+     * `user/list` (by name), `user/login` and `user/package` (as the user), then the
+     * import's `tunnel/user/list`, assigns and Sync.
+     *
+     * @return array|null
+     */
+    public function adoptListed(FlvxService $service, string $username, bool $suspended)
+    {
+        $action = 'action_import_listed';
+        $username = trim($username);
+        $record = $this->store->load($service->id);
+        if ($record['user_id'] !== null || $record['create_pending'] || $username === ''
+            || $username === $service->username()) {
+            return null;
+        }
+        $user = $this->findUserByName($username, $action);
+        if ($user === null || !self::isCustomer($user)) {
+            return null;
+        }
+        if ($this->store->serviceOfUser((int) $user['id']) !== null || !$this->ownsUser($service, $username, $action)) {
+            return null;
+        }
+        $this->checkPanelSupports($service, $action);
+        $account = array(
+            'user_id' => (int) $user['id'],
+            'username' => $username,
+            'password' => $service->password,
+            'suspended' => $suspended,
+        );
+        $this->takeOver($service, $account, $record, $action, false);
+        return $account;
+    }
+
+    /**
+     * Binds a checked account to the service: the WHMCS login written, its bindings on the
+     * plan's tunnels re-written, the record saved, then Sync.
+     */
+    private function takeOver(FlvxService $service, array $legacy, array $record, string $action, bool $keepServicePassword): array
+    {
+        $user = (int) $legacy['user_id'];
         $tunnels = $this->tunnels($service, $action);
         $kept = $this->bindingMap($this->bindingsOf($user, $action), $tunnels);
         // Written before the record: a failure here leaves nothing to undo, and the retry
