@@ -51,6 +51,12 @@ pub enum ProvisionError {
         /// What it must hold.
         allowed: Msg,
     },
+    /// The product's settings are in the 1.0 layout (nothing was sent to the panel).
+    #[error("{}", self.message(Lang::En))]
+    LegacyLayout {
+        /// The values at the 1.0 positions, in [`crate::schema::LEGACY_LAYOUT`] order.
+        values: Vec<String>,
+    },
     /// The 1.0 user id names no panel user.
     #[error("{}", self.message(Lang::En))]
     LegacyUserMissing {
@@ -374,6 +380,24 @@ impl ProvisionError {
                     ("allowed", allowed.text().get(lang)),
                 ],
             ),
+            ProvisionError::LegacyLayout { values } => {
+                let moves: Vec<String> = crate::schema::LEGACY_LAYOUT
+                    .iter()
+                    .zip(values)
+                    .map(|((position, old, key), value)| {
+                        Msg::LegacyMove.format(
+                            lang,
+                            &[
+                                ("old", old),
+                                ("value", value),
+                                ("position", &position.to_string()),
+                                ("new", crate::schema::label_of(key)),
+                            ],
+                        )
+                    })
+                    .collect();
+                Msg::LegacyLayout.format(lang, &[("moves", &moves.join("; "))])
+            }
             ProvisionError::LegacyUserMissing { user_id } => {
                 Msg::LegacyUserMissing.format(lang, &[("user_id", &user_id.to_string())])
             }

@@ -137,6 +137,13 @@ catalogue! {
     LegacyAllowedUserId = "legacy_allowed_user_id" { en: "a panel user id (a whole number above 0)", zh: "面板用户 ID（大于 0 的整数）" }
     /// The field must not be empty.
     LegacyAllowedText = "legacy_allowed_text" { en: "filled in (1.0 always wrote it)", zh: "已填写的值（1.0 总会写入）" }
+    /// The product's settings are in the 1.0 layout.
+    LegacyLayout = "legacy_layout" {
+        en: "This product's Module Settings are still in the FLVX 1.0 layout (only configoption1 to configoption5 are set, and this module reads those positions differently), so nothing was done: every value would be misread. Open the product's Module Settings, set each 1.0 value in its new setting, and save: {moves}.",
+        zh: "该产品的模块设置仍为 FLVX 1.0 的布局（仅设置了 configoption1 至 configoption5，而本模块对这些位置的解读不同），因此未执行任何操作：每个值都会被误读。请打开产品的模块设置，将每个 1.0 的值填入新的设置项后保存：{moves}。"
+    }
+    /// One setting to move.
+    LegacyMove = "legacy_move" { en: "1.0 {old} \"{value}\" (configoption{position}) goes to {new}", zh: "1.0 的 {old}“{value}”（configoption{position}）改填到 {new}" }
     /// The 1.0 user id names no panel user.
     LegacyUserMissing = "legacy_user_missing" {
         en: "The FLVX 1.0 field flvx_user_id of this service names panel user #{user_id}, which does not exist on the panel, so nothing was taken over or changed. Check the field; if the user is gone, clear flvx_user_id and run Create to give the service a new account.",

@@ -13,6 +13,27 @@ pub fn label_of(key: &str) -> &'static str {
     option(key).map_or("", |o| o.label.en)
 }
 
+/// The hand-written 1.0 module's settings, by position: (`configoptionN`, its 1.0 label,
+/// the key of the option that takes its value here). 1.0 had only these five, so a product
+/// it configured has every later position blank, which no product of this module has:
+/// WHMCS saves a choice for every dropdown (*Monthly traffic reset*, *On termination*) and
+/// the prefilled *Username prefix*.
+pub const LEGACY_LAYOUT: [(usize, &str, &str); 5] = [
+    (1, "Traffic Quota (GB)", "traffic_quota"),
+    (2, "Max Forwards", "max_forwards"),
+    (3, "Tunnel ID", "tunnels"),
+    (4, "Speed Limit ID", "speed_limit"),
+    (5, "Expiry Days", "expiry_days"),
+];
+
+/// Whether product settings (`configoption1..N` in order) are in the 1.0 layout: one of
+/// the first five set, and every option of this module after them blank.
+pub fn is_legacy_layout(product_options: &[String]) -> bool {
+    let blank = |i: usize| product_options.get(i).is_none_or(|v| v.trim().is_empty());
+    let first = LEGACY_LAYOUT.len();
+    (0..first).any(|i| !blank(i)) && (first..OPTIONS.len()).all(blank)
+}
+
 /// WHMCS allows at most this many module settings.
 pub const MAX_OPTIONS: usize = 24;
 

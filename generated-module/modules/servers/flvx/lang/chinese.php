@@ -25,6 +25,8 @@ return array(
     'legacy_field_invalid' => '该服务的 FLVX 1.0 自定义字段 {field} 的值为“{value}”，不是{allowed}，因此未接管 1.0 账户，也未做任何更改。请在服务页面更正该字段（或清空 flvx_user_id，再执行“开通”为该服务新建账户）后重试。',
     'legacy_allowed_user_id' => '面板用户 ID（大于 0 的整数）',
     'legacy_allowed_text' => '已填写的值（1.0 总会写入）',
+    'legacy_layout' => '该产品的模块设置仍为 FLVX 1.0 的布局（仅设置了 configoption1 至 configoption5，而本模块对这些位置的解读不同），因此未执行任何操作：每个值都会被误读。请打开产品的模块设置，将每个 1.0 的值填入新的设置项后保存：{moves}。',
+    'legacy_move' => '1.0 的 {old}“{value}”（configoption{position}）改填到 {new}',
     'legacy_user_missing' => '该服务的 FLVX 1.0 字段 flvx_user_id 指向面板用户 #{user_id}，但面板上不存在该用户，因此未接管也未做任何更改。请检查该字段；如该用户已删除，请清空 flvx_user_id 并执行“开通”为该服务新建账户。',
     'legacy_name_mismatch' => '面板用户 #{user_id} 的用户名为“{found}”，而该服务的 FLVX 1.0 字段 flvx_username 为“{username}”，因此未接管，也未做任何更改。请在面板中确认哪个用户属于该服务，更正字段后点击“从 1.0 导入”。',
     'legacy_password_mismatch' => '该服务的 FLVX 1.0 密码（字段 flvx_password）无法登录面板用户“{username}”，因此未接管该用户，也未做任何更改：只有 1.0 设置的密码能证明该用户属于本服务。请将该用户当前的面板密码填入 flvx_password，然后点击“从 1.0 导入”。',

@@ -111,6 +111,15 @@ final class FlvxConstants
     /** A target host name is at most this long. */
     const MAX_HOST_CHARS = 253;
 
+    /** The 1.0 module's settings: (configoptionN, its 1.0 label, the option key that takes its value). */
+    const LEGACY_LAYOUT = array(
+        array(1, 'Traffic Quota (GB)', 'traffic_quota'),
+        array(2, 'Max Forwards', 'max_forwards'),
+        array(3, 'Tunnel ID', 'tunnels'),
+        array(4, 'Speed Limit ID', 'speed_limit'),
+        array(5, 'Expiry Days', 'expiry_days'),
+    );
+
     /** Networks forwards may not target by default: (CIDR, message key of its kind). */
     const REFUSED_NETWORKS = array(
         array('0.0.0.0/8', 'net_unspecified'),
