@@ -81,19 +81,6 @@ pub struct Plan {
 impl Plan {
     /// Validates every option and builds the plan.
     pub fn parse(input: &PlanInput) -> Result<Plan, ProvisionError> {
-        if schema::is_legacy_layout(&input.product_options) {
-            // Read here, each 1.0 value would land in another setting (its traffic quota
-            // would be a tunnel id): nothing may run until the admin moves them.
-            return Err(ProvisionError::LegacyLayout {
-                values: schema::LEGACY_LAYOUT
-                    .iter()
-                    .map(|(position, _, _)| {
-                        let value = input.product_options.get(position - 1);
-                        value.map_or("", |v| v.trim()).to_owned()
-                    })
-                    .collect(),
-            });
-        }
         let get = |key: &str| resolve(input, key);
         Ok(Plan {
             tunnels: get("tunnels")?.ids.into_iter().map(TunnelId).collect(),

@@ -2,7 +2,7 @@
 //! call, and no product of this module is ever taken for one.
 
 use flvx_provision::messages::Lang;
-use flvx_provision::schema::{Field, OPTIONS, is_legacy_layout};
+use flvx_provision::schema::{Field, OPTIONS, is_legacy_layout, refuse_legacy_layout};
 use flvx_provision::{Plan, PlanInput, ProvisionError};
 use std::collections::BTreeMap;
 
@@ -15,9 +15,12 @@ fn input(values: &[&str]) -> PlanInput {
 
 #[test]
 fn a_1_0_product_is_refused_naming_each_setting_to_move() {
-    let product = input(&["100", "10", "3", "", "30", "", "", "", "", "", "", ""]);
+    let mut values = vec![""; OPTIONS.len()];
+    values[..5].copy_from_slice(&["100", "10", "3", "", "30"]);
+    let product = input(&values);
     assert!(is_legacy_layout(&product.product_options));
-    let error = Plan::parse(&product).expect_err("a 1.0 layout must not parse");
+    let error =
+        refuse_legacy_layout(&product.product_options).expect_err("a 1.0 layout is refused");
     assert!(matches!(error, ProvisionError::LegacyLayout { .. }));
     let en = error.message(Lang::En);
     for expected in [
@@ -30,6 +33,9 @@ fn a_1_0_product_is_refused_naming_each_setting_to_move() {
         assert!(en.contains(expected), "{expected:?} missing from {en:?}");
     }
     assert!(error.message(Lang::Zh).contains("configoption3"));
+    // Plan::parse alone would misread it (the traffic quota as tunnel 100): hence the check.
+    let misread = Plan::parse(&product).expect("parses, misread");
+    assert_eq!(misread.tunnels.first().map(|t| t.0), Some(100));
 }
 
 /// What WHMCS saves for a product of this module: every dropdown has a choice (its
@@ -63,7 +69,9 @@ fn no_product_of_this_module_looks_like_1_0() {
 }
 
 #[test]
-fn an_empty_product_is_not_1_0() {
+fn an_empty_or_short_product_is_not_1_0() {
     assert!(!is_legacy_layout(&[]));
+    // Rust callers pass the first settings only, meaning defaults for the rest.
+    assert!(!is_legacy_layout(&["1,2".to_owned(), "100".to_owned()]));
     assert!(!is_legacy_layout(&vec![String::new(); OPTIONS.len()]));
 }

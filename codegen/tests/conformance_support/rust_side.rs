@@ -156,8 +156,10 @@ fn client(url: &str, user: &str, password: &str, timeout: Duration) -> Arc<dyn F
 
 /// The service as the module builds it from WHMCS: the plan first, then the due date.
 pub fn service(svc: &Svc, ids: &Ids, now: i64) -> Result<Service, ProvisionError> {
+    let product_options = svc.product_options(ids);
+    flvx_provision::schema::refuse_legacy_layout(&product_options)?;
     let plan = Plan::parse(&PlanInput {
-        product_options: svc.product_options(ids),
+        product_options,
         configurable_options: svc.resolved_configoptions(ids),
     })?;
     let due = Date::parse_whmcs(&svc.due).map_err(|_| ProvisionError::InvalidDate {

@@ -142,11 +142,17 @@ final class FlvxOptions
 
     /**
      * Whether the product settings are in the 1.0 layout (the Rust `is_legacy_layout`):
-     * one of the first five set, and every option of this module after them blank. 1.0
+     * every position given, one of the first five set, and every later one blank. 1.0
      * had only those five; WHMCS saves a choice for each of this module's dropdowns.
      */
     public static function isLegacyLayout(array $params): bool
     {
+        // WHMCS always passes every position; parameters without them mean defaults.
+        for ($i = 1; $i <= count(self::OPTIONS); $i++) {
+            if (!isset($params['configoption' . $i])) {
+                return false;
+            }
+        }
         $first = count(FlvxConstants::LEGACY_LAYOUT);
         $any = false;
         for ($i = 1; $i <= $first; $i++) {
