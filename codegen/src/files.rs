@@ -66,6 +66,8 @@ pub fn render(ir: &ModuleIr) -> Result<Vec<GeneratedFile>, FilesError> {
             "lib/engine/customer.php",
             EngineCustomerFile { ir }.render(),
         ),
+        ("lib/engine/import.php", EngineImportFile { ir }.render()),
+        ("lib/engine/link.php", EngineLinkFile { ir }.render()),
         (
             "lib/engine/ownership.php",
             EngineOwnershipFile { ir }.render(),

@@ -34,6 +34,8 @@ templates! {
     EngineBatchFile => "module/lib/engine/batch.php",
     EngineCreateFile => "module/lib/engine/create.php",
     EngineCustomerFile => "module/lib/engine/customer.php",
+    EngineImportFile => "module/lib/engine/import.php",
+    EngineLinkFile => "module/lib/engine/link.php",
     EnginePackageFile => "module/lib/engine/package.php",
     EngineOwnershipFile => "module/lib/engine/ownership.php",
     EngineParallelFile => "module/lib/engine/parallel.php",

@@ -218,6 +218,9 @@ async fn seed_users(admin: &FlvxClient, store: &MemoryStore, from: usize, to: us
     let users = admin.list_users(None).await.expect("list");
     for user in users.iter().filter(|u| u.user.starts_with("bench")) {
         let service: u64 = user.user["bench".len()..].parse().expect("service id");
+        if service <= from as u64 {
+            continue; // stored by an earlier call
+        }
         let record = ServiceRecord {
             user_id: Some(user.id),
             username: Some(user.user.clone()),

@@ -4,7 +4,7 @@
 use crate::messages::{Lang, Msg};
 use crate::refusals::{reason_for, reason_of};
 use crate::store::{ServiceId, StoreError, Version};
-use flvx_api::ids::{ForwardId, TunnelId};
+use flvx_api::ids::{ForwardId, TunnelId, UserId};
 use std::net::IpAddr;
 
 /// Why a provisioning operation failed.
@@ -39,6 +39,97 @@ pub enum ProvisionError {
     #[error("{}", self.message(Lang::En))]
     UserNotOurs {
         /// The username.
+        username: String,
+    },
+    /// A FLVX 1.0 custom field cannot be read (nothing was sent to the panel).
+    #[error("{}", self.message(Lang::En))]
+    LegacyField {
+        /// The custom field's name.
+        field: &'static str,
+        /// Its value.
+        value: String,
+        /// What it must hold.
+        allowed: Msg,
+    },
+    /// The product's settings are in the 1.0 layout (nothing was sent to the panel).
+    #[error("{}", self.message(Lang::En))]
+    LegacyLayout {
+        /// The values at the 1.0 positions, in [`crate::schema::LEGACY_LAYOUT`] order.
+        values: Vec<String>,
+    },
+    /// The 1.0 user id names no panel user.
+    #[error("{}", self.message(Lang::En))]
+    LegacyUserMissing {
+        /// The id 1.0 recorded.
+        user_id: UserId,
+    },
+    /// The 1.0 user is named otherwise than 1.0 recorded.
+    #[error("{}", self.message(Lang::En))]
+    LegacyNameMismatch {
+        /// The id 1.0 recorded.
+        user_id: UserId,
+        /// The name 1.0 recorded.
+        username: String,
+        /// The name on the panel.
+        found: String,
+    },
+    /// The 1.0 password does not log in as the user.
+    #[error("{}", self.message(Lang::En))]
+    LegacyPasswordMismatch {
+        /// The user's name.
+        username: String,
+    },
+    /// The 1.0 user is another service's.
+    #[error("{}", self.message(Lang::En))]
+    LegacyUserTaken {
+        /// The id 1.0 recorded.
+        user_id: UserId,
+        /// The user's name.
+        username: String,
+        /// The service holding it.
+        other: ServiceId,
+    },
+    /// The service is linked to another panel user than its 1.0 fields name.
+    #[error("{}", self.message(Lang::En))]
+    LegacyAlreadyLinked {
+        /// The user the record holds.
+        linked: UserId,
+        /// The id 1.0 recorded.
+        user_id: UserId,
+    },
+    /// An import was asked for a service without 1.0 fields.
+    #[error("{}", self.message(Lang::En))]
+    NoLegacyAccount,
+    /// Link: the service already has a panel user.
+    #[error("{}", self.message(Lang::En))]
+    LinkAlreadyLinked {
+        /// Its user.
+        linked: UserId,
+    },
+    /// Link: no such panel user.
+    #[error("{}", self.message(Lang::En))]
+    LinkUserMissing {
+        /// The user as the admin named it.
+        user: String,
+    },
+    /// Link: the user is a panel admin.
+    #[error("{}", self.message(Lang::En))]
+    LinkAdminUser {
+        /// The user.
+        user: UserId,
+    },
+    /// Link: the user is another service's.
+    #[error("{}", self.message(Lang::En))]
+    LinkUserTaken {
+        /// The user.
+        user: UserId,
+        /// The service holding it.
+        other: ServiceId,
+    },
+    /// Link: another panel user has the service's name.
+    #[error("{}", self.message(Lang::En))]
+    LinkNameTaken {
+        /// The service's name.
         username: String,
     },
     /// The panel refused or could not be reached.
@@ -274,6 +365,91 @@ impl ProvisionError {
             ProvisionError::InvalidPassword => Msg::InvalidPassword.format(lang, &[]),
             ProvisionError::UserNotOurs { username } => {
                 Msg::UserNotOurs.format(lang, &[("username", username)])
+            }
+            ProvisionError::LegacyField {
+                field,
+                value,
+                allowed,
+            } => Msg::LegacyField.format(
+                lang,
+                &[
+                    ("field", field),
+                    ("value", value),
+                    ("allowed", allowed.text().get(lang)),
+                ],
+            ),
+            ProvisionError::LegacyLayout { values } => {
+                let moves: Vec<String> = crate::schema::LEGACY_LAYOUT
+                    .iter()
+                    .zip(values)
+                    .map(|((position, old, key), value)| {
+                        Msg::LegacyMove.format(
+                            lang,
+                            &[
+                                ("old", old),
+                                ("value", value),
+                                ("position", &position.to_string()),
+                                ("new", crate::schema::label_of(key)),
+                            ],
+                        )
+                    })
+                    .collect();
+                Msg::LegacyLayout.format(lang, &[("moves", &moves.join("; "))])
+            }
+            ProvisionError::LegacyUserMissing { user_id } => {
+                Msg::LegacyUserMissing.format(lang, &[("user_id", &user_id.to_string())])
+            }
+            ProvisionError::LegacyNameMismatch {
+                user_id,
+                username,
+                found,
+            } => Msg::LegacyNameMismatch.format(
+                lang,
+                &[
+                    ("user_id", &user_id.to_string()),
+                    ("username", username),
+                    ("found", found),
+                ],
+            ),
+            ProvisionError::LegacyPasswordMismatch { username } => {
+                Msg::LegacyPasswordMismatch.format(lang, &[("username", username)])
+            }
+            ProvisionError::LegacyUserTaken {
+                user_id,
+                username,
+                other,
+            } => Msg::LegacyUserTaken.format(
+                lang,
+                &[
+                    ("user_id", &user_id.to_string()),
+                    ("username", username),
+                    ("other", &other.to_string()),
+                ],
+            ),
+            ProvisionError::LegacyAlreadyLinked { linked, user_id } => Msg::LegacyAlreadyLinked
+                .format(
+                    lang,
+                    &[
+                        ("linked", &linked.to_string()),
+                        ("user_id", &user_id.to_string()),
+                    ],
+                ),
+            ProvisionError::NoLegacyAccount => Msg::NoLegacyAccount.format(lang, &[]),
+            ProvisionError::LinkAlreadyLinked { linked } => {
+                Msg::LinkAlreadyLinked.format(lang, &[("linked", &linked.to_string())])
+            }
+            ProvisionError::LinkUserMissing { user } => {
+                Msg::LinkUserMissing.format(lang, &[("user", user)])
+            }
+            ProvisionError::LinkAdminUser { user } => {
+                Msg::LinkAdminUser.format(lang, &[("user", &user.to_string())])
+            }
+            ProvisionError::LinkUserTaken { user, other } => Msg::LinkUserTaken.format(
+                lang,
+                &[("user", &user.to_string()), ("other", &other.to_string())],
+            ),
+            ProvisionError::LinkNameTaken { username } => {
+                Msg::LinkNameTaken.format(lang, &[("username", username)])
             }
             ProvisionError::Panel { action, source } => match reason_of(source) {
                 Some(reason) => Msg::PanelRefused.format(

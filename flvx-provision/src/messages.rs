@@ -128,6 +128,92 @@ catalogue! {
         en: "This service has no FLVX account yet. Run Create first.",
         zh: "该服务尚未在 FLVX 面板上开通，请先执行“开通”。"
     }
+    /// A FLVX 1.0 custom field of the service cannot be read.
+    LegacyField = "legacy_field_invalid" {
+        en: "The FLVX 1.0 custom field {field} of this service holds \"{value}\", which is not {allowed}, so the 1.0 account was not taken over and nothing was changed. Correct the field on the service page (or clear flvx_user_id to give the service a new account with Create), then try again.",
+        zh: "该服务的 FLVX 1.0 自定义字段 {field} 的值为“{value}”，不是{allowed}，因此未接管 1.0 账户，也未做任何更改。请在服务页面更正该字段（或清空 flvx_user_id，再执行“开通”为该服务新建账户）后重试。"
+    }
+    /// The field must hold a panel user id.
+    LegacyAllowedUserId = "legacy_allowed_user_id" { en: "a panel user id (a whole number above 0)", zh: "面板用户 ID（大于 0 的整数）" }
+    /// The field must not be empty.
+    LegacyAllowedText = "legacy_allowed_text" { en: "filled in (1.0 always wrote it)", zh: "已填写的值（1.0 总会写入）" }
+    /// The product's settings are in the 1.0 layout.
+    LegacyLayout = "legacy_layout" {
+        en: "This product's Module Settings are still in the FLVX 1.0 layout (only configoption1 to configoption5 are set, and this module reads those positions differently), so nothing was done: every value would be misread. Open the product's Module Settings, set each 1.0 value in its new setting, and save: {moves}.",
+        zh: "该产品的模块设置仍为 FLVX 1.0 的布局（仅设置了 configoption1 至 configoption5，而本模块对这些位置的解读不同），因此未执行任何操作：每个值都会被误读。请打开产品的模块设置，将每个 1.0 的值填入新的设置项后保存：{moves}。"
+    }
+    /// One setting to move.
+    LegacyMove = "legacy_move" { en: "1.0 {old} \"{value}\" (configoption{position}) goes to {new}", zh: "1.0 的 {old}“{value}”（configoption{position}）改填到 {new}" }
+    /// The 1.0 user id names no panel user.
+    LegacyUserMissing = "legacy_user_missing" {
+        en: "The FLVX 1.0 field flvx_user_id of this service names panel user #{user_id}, which does not exist on the panel, so nothing was taken over or changed. Check the field; if the user is gone, clear flvx_user_id and run Create to give the service a new account.",
+        zh: "该服务的 FLVX 1.0 字段 flvx_user_id 指向面板用户 #{user_id}，但面板上不存在该用户，因此未接管也未做任何更改。请检查该字段；如该用户已删除，请清空 flvx_user_id 并执行“开通”为该服务新建账户。"
+    }
+    /// The 1.0 user's name is not the one 1.0 recorded.
+    LegacyNameMismatch = "legacy_name_mismatch" {
+        en: "Panel user #{user_id} is named \"{found}\", but the FLVX 1.0 field flvx_username of this service says \"{username}\", so it was not taken over and nothing was changed. Check in the panel which user belongs to this service, correct the fields, then click Import from 1.0.",
+        zh: "面板用户 #{user_id} 的用户名为“{found}”，而该服务的 FLVX 1.0 字段 flvx_username 为“{username}”，因此未接管，也未做任何更改。请在面板中确认哪个用户属于该服务，更正字段后点击“从 1.0 导入”。"
+    }
+    /// The 1.0 password does not log in as the user.
+    LegacyPasswordMismatch = "legacy_password_mismatch" {
+        en: "The FLVX 1.0 password of this service (field flvx_password) does not log in as panel user \"{username}\", so the user was not taken over and nothing was changed: only the password 1.0 gave proves the user is this service's. Put the user's current panel password in flvx_password, then click Import from 1.0.",
+        zh: "该服务的 FLVX 1.0 密码（字段 flvx_password）无法登录面板用户“{username}”，因此未接管该用户，也未做任何更改：只有 1.0 设置的密码能证明该用户属于本服务。请将该用户当前的面板密码填入 flvx_password，然后点击“从 1.0 导入”。"
+    }
+    /// The 1.0 user is already another service's.
+    LegacyUserTaken = "legacy_user_taken" {
+        en: "Panel user #{user_id} (\"{username}\") is already linked to service #{other}, and no two services may share one panel user, so it was not taken over and nothing was changed. Give this service its own account: clear its flvx_user_id field and run Create.",
+        zh: "面板用户 #{user_id}（“{username}”）已关联到服务 #{other}，两个服务不能共用一个面板用户，因此未接管，也未做任何更改。请为该服务单独开户：清空其 flvx_user_id 字段后执行“开通”。"
+    }
+    /// The service already has another panel user.
+    LegacyAlreadyLinked = "legacy_already_linked" {
+        en: "This service is already linked to panel user #{linked}, not to user #{user_id} its FLVX 1.0 fields name, so nothing was changed. Clear the 1.0 fields if the link is right.",
+        zh: "该服务已关联面板用户 #{linked}，而非其 FLVX 1.0 字段所指的用户 #{user_id}，因此未做任何更改。如现有关联正确，请清空 1.0 字段。"
+    }
+    /// Module log: a 1.0 account was taken over.
+    LegacyImported = "legacy_imported" {
+        en: "Imported the FLVX 1.0 account of this service: panel user #{user_id} \"{username}\" is now linked to it under the name \"{new_username}\", and the customer keeps the password 1.0 gave it. The 1.0 custom fields are no longer read.",
+        zh: "已导入该服务的 FLVX 1.0 账户：面板用户 #{user_id}“{username}”现已关联到本服务，用户名改为“{new_username}”，客户继续使用 1.0 设置的密码。此后不再读取 1.0 自定义字段。"
+    }
+    /// The admin asked to import a service without 1.0 fields.
+    NoLegacyAccount = "no_legacy_account" {
+        en: "This service has no FLVX 1.0 account to import: its custom field flvx_user_id is empty or missing. Nothing was changed.",
+        zh: "该服务没有可导入的 FLVX 1.0 账户：其自定义字段 flvx_user_id 为空或不存在。未做任何更改。"
+    }
+    /// Link: the service already has a panel user.
+    LinkAlreadyLinked = "link_already_linked" {
+        en: "This service is already linked to panel user #{linked}, so nothing was changed. Tick Unlink and save first, then link the other user.",
+        zh: "该服务已关联面板用户 #{linked}，因此未做任何更改。请先勾选“解除关联”并保存，再关联其他用户。"
+    }
+    /// Link: no such panel user.
+    LinkUserMissing = "link_user_missing" {
+        en: "There is no panel user {user} (by id: digits only; by name: the exact username), so nothing was changed. Check the user on the panel and enter its id or name again.",
+        zh: "面板上不存在用户 {user}（按 ID：仅数字；按名称：完整用户名），因此未做任何更改。请在面板中核对该用户后重新输入其 ID 或用户名。"
+    }
+    /// Link: the panel user is an administrator.
+    LinkAdminUser = "link_admin_user" {
+        en: "Panel user #{user} is a panel administrator, and a service may only be linked to an ordinary user (it would be renamed and get the customer's password), so nothing was changed. Choose an ordinary user.",
+        zh: "面板用户 #{user} 是面板管理员，服务只能关联普通用户（关联后会被改名并改为客户密码），因此未做任何更改。请选择普通用户。"
+    }
+    /// Link: the panel user is another service's.
+    LinkUserTaken = "link_user_taken" {
+        en: "Panel user #{user} is already linked to service #{other}, and no two services may share one panel user, so nothing was changed. Unlink it from that service first, or choose another user.",
+        zh: "面板用户 #{user} 已关联到服务 #{other}，两个服务不能共用一个面板用户，因此未做任何更改。请先在该服务上解除关联，或选择其他用户。"
+    }
+    /// Link: another panel user has the name the linked user would get.
+    LinkNameTaken = "link_name_taken" {
+        en: "The linked user would be renamed to this service's name \"{username}\", but another panel user already has that name, so nothing was changed. Rename or delete that panel user, or change the username prefix, then link again.",
+        zh: "被关联的用户将改名为本服务的用户名“{username}”，但面板上已有其他用户使用该名称，因此未做任何更改。请重命名或删除该面板用户，或修改用户名前缀后重新关联。"
+    }
+    /// Module log: a service was linked to a panel user by hand.
+    Linked = "link_done" {
+        en: "Linked this service to panel user #{user} (was \"{was}\", now \"{username}\"); its password is now the service password.",
+        zh: "已将本服务关联到面板用户 #{user}（原名“{was}”，现名“{username}”）；其密码已改为服务密码。"
+    }
+    /// Module log: a service was unlinked.
+    Unlinked = "unlink_done" {
+        en: "Unlinked this service from panel user #{user}; the panel user was left as it is.",
+        zh: "已解除本服务与面板用户 #{user} 的关联；面板用户保持不变。"
+    }
     /// A panel user with the service's name exists and was not created by this service.
     UserNotOurs = "user_not_ours" {
         en: "An FLVX user named \"{username}\" already exists and was not created by this service, so it was not taken over. Delete or rename that panel user, or change the username prefix, then run Create again.",
@@ -568,6 +654,8 @@ catalogue! {
         en: "its entry port is outside the plan's port range",
         zh: "其入口端口不在套餐的端口范围内"
     }
+    /// Admin button: take over the service's FLVX 1.0 account.
+    ButtonImportLegacy = "button_import_legacy" { en: "Import from 1.0", zh: "从 1.0 导入" }
     /// Action: add a forward.
     ActionAddForward = "action_add_forward" { en: "Add forward", zh: "添加转发" }
     /// Action: pause a forward.
@@ -592,6 +680,12 @@ catalogue! {
     HintTarget = "hint_target" { en: "host:port, several separated by commas", zh: "主机:端口，多个用逗号分隔" }
     /// Admin tab: panel user id.
     LabelPanelUserId = "label_panel_user_id" { en: "FLVX user id", zh: "FLVX 用户 ID" }
+    /// Admin tab: link to a panel user.
+    LabelLinkUser = "label_link_user" { en: "Link to panel user (id or exact name)", zh: "关联面板用户（ID 或完整用户名）" }
+    /// Admin tab: unlink.
+    LabelUnlink = "label_unlink" { en: "Unlink from the panel user (the panel user is kept)", zh: "解除与面板用户的关联（保留面板用户）" }
+    /// Admin tab: the outcome of the last link or unlink.
+    LabelLinkResult = "label_link_result" { en: "Last link change", zh: "上次关联变更" }
     /// Admin tab: bindings.
     LabelBindings = "label_bindings" { en: "Tunnel bindings", zh: "隧道授权" }
     /// Admin tab: forwards unsuspend will resume.
@@ -624,6 +718,14 @@ catalogue! {
     ActionResetTraffic = "action_reset_traffic" { en: "resetting the traffic", zh: "重置流量" }
     /// Action: sync / repair.
     ActionSync = "action_sync" { en: "syncing the account with the panel", zh: "与面板同步账户" }
+    /// Action: taking over a panel user WHMCS Server Sync imported.
+    ActionImportListed = "action_import_listed" { en: "taking over the panel user imported by Server Sync", zh: "接管服务器同步导入的面板用户" }
+    /// Module log: a Server Sync import was taken over.
+    ListedImported = "listed_imported" { en: "Took over panel user #{user_id} \"{username}\", imported by Server Sync: the service password logs in as it. It is now named \"{new_username}\".", zh: "已接管服务器同步导入的面板用户 #{user_id}“{username}”：服务密码可登录该用户。其用户名现为“{new_username}”。" }
+    /// Action: linking a panel user by hand.
+    ActionLink = "action_link" { en: "linking the panel user", zh: "关联面板用户" }
+    /// Action: taking over a 1.0 account.
+    ActionImportLegacy = "action_import_legacy" { en: "importing the FLVX 1.0 account", zh: "导入 FLVX 1.0 账户" }
     /// Action: the customer's forwards.
     ActionForwards = "action_forwards" { en: "changing the forwards", zh: "管理转发" }
     /// Action: reading traffic usage.

@@ -241,6 +241,21 @@ fn constants() -> Vec<ConstantIr> {
             flvx_api::endpoints::MAX_RESPONSE_BYTES as i128,
             "Largest panel answer read; a larger one is refused.",
         ),
+        text(
+            "LEGACY_FIELD_USER_ID",
+            flvx_provision::engine::FIELD_USER_ID,
+            "The 1.0 module's custom field: the panel user id.",
+        ),
+        text(
+            "LEGACY_FIELD_USERNAME",
+            flvx_provision::engine::FIELD_USERNAME,
+            "The 1.0 module's custom field: the panel username.",
+        ),
+        text(
+            "LEGACY_FIELD_PASSWORD",
+            flvx_provision::engine::FIELD_PASSWORD,
+            "The 1.0 module's custom field: the panel password, in clear text.",
+        ),
         number(
             "MAX_PASSWORD_BYTES",
             flvx_provision::engine::MAX_PASSWORD_BYTES as i128,
@@ -267,6 +282,13 @@ fn constants() -> Vec<ConstantIr> {
             "A target host name is at most this long.",
         ),
         ConstantIr {
+            name: "LEGACY_LAYOUT".to_owned(),
+            literal: legacy_layout_literal(),
+            doc: crate::escape::php_comment(
+                "The 1.0 module's settings: (configoptionN, its 1.0 label, the option key that takes its value).",
+            ),
+        },
+        ConstantIr {
             name: "REFUSED_NETWORKS".to_owned(),
             literal: pairs_literal(flvx_provision::policy::networks::REFUSED),
             doc: crate::escape::php_comment(
@@ -281,6 +303,21 @@ fn constants() -> Vec<ConstantIr> {
             ),
         },
     ]
+}
+
+/// `array(array(N, '<1.0 label>', '<option key>'), ...)`, in position order.
+fn legacy_layout_literal() -> String {
+    let rows: Vec<String> = flvx_provision::schema::LEGACY_LAYOUT
+        .iter()
+        .map(|(position, old, key)| {
+            format!(
+                "array({position}, '{}', '{}')",
+                php_single_quoted(old),
+                php_single_quoted(key)
+            )
+        })
+        .collect();
+    format!("array(\n        {},\n    )", rows.join(",\n        "))
 }
 
 /// `array(array('<text>', '<message key>'), ...)`, in the table's order.

@@ -48,6 +48,8 @@ require_once __DIR__ . '/lib/FlvxForwardPolicy.php';
 require_once __DIR__ . '/lib/engine/batch.php';
 require_once __DIR__ . '/lib/engine/create.php';
 require_once __DIR__ . '/lib/engine/customer.php';
+require_once __DIR__ . '/lib/engine/import.php';
+require_once __DIR__ . '/lib/engine/link.php';
 require_once __DIR__ . '/lib/engine/ownership.php';
 require_once __DIR__ . '/lib/engine/package.php';
 require_once __DIR__ . '/lib/engine/parallel.php';
@@ -237,14 +239,71 @@ function flvx_loginFailureHint(FlvxApiException $e, bool $usesToken): string
 }
 
 /**
+ * Runs `$operation(FlvxEngine, FlvxService)` under the service's lock, after the automatic
+ * import from 1.0: a service the 1.0 module provisioned that this module has no record of
+ * yet is taken over first (FlvxEngine::adoptLegacy), so that no action ever makes it a
+ * second panel user, and then acts with the password 1.0 gave, which the import wrote to
+ * the service. `$keepPassword` (ChangePassword) keeps the one WHMCS just saved instead.
+ * An Active or Suspended service WHMCS Server Sync imported is taken over the same way
+ * when its password logs in as the panel user its username names (FlvxEngine::adoptListed).
+ */
+function flvx_onService(array $params, callable $operation, bool $keepPassword = false)
+{
+    $service = FlvxService::fromParams($params);
+    return FlvxServiceLock::run($service->id, function () use ($params, $service, $operation, $keepPassword) {
+        $engine = FlvxEngine::fromParams($params);
+        $legacy = $engine->adoptLegacy($service, $params, $keepPassword);
+        if ($legacy !== null) {
+            flvx_logLegacyImport($service, $legacy, 'legacy_imported');
+            if (!$keepPassword) {
+                $service->password = (string) $legacy['password'];
+            }
+            return $operation($engine, $service);
+        }
+        // A service Server Sync imported (ListAccounts) carries the panel username.
+        $status = isset($params['status']) && is_string($params['status']) ? $params['status'] : '';
+        $username = isset($params['username']) && is_scalar($params['username']) ? (string) $params['username'] : '';
+        if ($status === 'Active' || $status === 'Suspended') {
+            $listed = $engine->adoptListed($service, $username, $status === 'Suspended');
+            if ($listed !== null) {
+                flvx_logLegacyImport($service, $listed, 'listed_imported');
+            }
+        }
+        return $operation($engine, $service);
+    });
+}
+
+/**
+ * Puts a take-over (from 1.0, or of a Server Sync import) in the module log: which panel
+ * user, under which names (the password is masked). `$message` is the catalogue key.
+ */
+function flvx_logLegacyImport(FlvxService $service, array $legacy, string $message)
+{
+    if (!function_exists('logModuleCall')) {
+        return;
+    }
+    $request = array(
+        'serviceid' => $service->id,
+        'user_id' => $legacy['user_id'],
+        'username' => $legacy['username'],
+    );
+    $report = FlvxLang::text($message, array(
+        'user_id' => (string) $legacy['user_id'],
+        'username' => (string) $legacy['username'],
+        'new_username' => $service->username(),
+    ));
+    $function = $message === 'legacy_imported' ? 'ImportLegacy' : 'ImportListed';
+    logModuleCall('flvx', $function, $request, $report, '', array((string) $legacy['password']));
+}
+
+/**
  * Create: the panel user named after the service, with the service password, and its tunnels.
  */
 function flvx_CreateAccount(array $params)
 {
     try {
-        $service = FlvxService::fromParams($params);
-        FlvxServiceLock::run($service->id, function () use ($params, $service) {
-            FlvxEngine::fromParams($params)->create($service);
+        flvx_onService($params, function (FlvxEngine $engine, FlvxService $service) {
+            $engine->create($service);
         });
         return 'success';
     } catch (\Throwable $e) {
@@ -258,9 +317,8 @@ function flvx_CreateAccount(array $params)
 function flvx_SuspendAccount(array $params)
 {
     try {
-        $service = FlvxService::fromParams($params);
-        FlvxServiceLock::run($service->id, function () use ($params, $service) {
-            FlvxEngine::fromParams($params)->suspend($service);
+        flvx_onService($params, function (FlvxEngine $engine, FlvxService $service) {
+            $engine->suspend($service);
         });
         return 'success';
     } catch (\Throwable $e) {
@@ -274,9 +332,8 @@ function flvx_SuspendAccount(array $params)
 function flvx_UnsuspendAccount(array $params)
 {
     try {
-        $service = FlvxService::fromParams($params);
-        FlvxServiceLock::run($service->id, function () use ($params, $service) {
-            FlvxEngine::fromParams($params)->unsuspend($service);
+        flvx_onService($params, function (FlvxEngine $engine, FlvxService $service) {
+            $engine->unsuspend($service);
         });
         return 'success';
     } catch (\Throwable $e) {
@@ -290,9 +347,8 @@ function flvx_UnsuspendAccount(array $params)
 function flvx_TerminateAccount(array $params)
 {
     try {
-        $service = FlvxService::fromParams($params);
-        FlvxServiceLock::run($service->id, function () use ($params, $service) {
-            FlvxEngine::fromParams($params)->terminate($service);
+        flvx_onService($params, function (FlvxEngine $engine, FlvxService $service) {
+            $engine->terminate($service);
         });
         return 'success';
     } catch (\Throwable $e) {
@@ -306,9 +362,8 @@ function flvx_TerminateAccount(array $params)
 function flvx_Renew(array $params)
 {
     try {
-        $service = FlvxService::fromParams($params);
-        FlvxServiceLock::run($service->id, function () use ($params, $service) {
-            FlvxEngine::fromParams($params)->renew($service);
+        flvx_onService($params, function (FlvxEngine $engine, FlvxService $service) {
+            $engine->renew($service);
         });
         return 'success';
     } catch (\Throwable $e) {
@@ -322,9 +377,8 @@ function flvx_Renew(array $params)
 function flvx_ChangePackage(array $params)
 {
     try {
-        $service = FlvxService::fromParams($params);
-        FlvxServiceLock::run($service->id, function () use ($params, $service) {
-            FlvxEngine::fromParams($params)->changePackage($service);
+        flvx_onService($params, function (FlvxEngine $engine, FlvxService $service) {
+            $engine->changePackage($service);
         });
         return 'success';
     } catch (\Throwable $e) {
@@ -338,10 +392,9 @@ function flvx_ChangePackage(array $params)
 function flvx_ChangePassword(array $params)
 {
     try {
-        $service = FlvxService::fromParams($params);
-        FlvxServiceLock::run($service->id, function () use ($params, $service) {
-            FlvxEngine::fromParams($params)->changePassword($service);
-        });
+        flvx_onService($params, function (FlvxEngine $engine, FlvxService $service) {
+            $engine->changePassword($service);
+        }, true);
         return 'success';
     } catch (\Throwable $e) {
         return FlvxEngine::failureMessage('ChangePassword', $params, $e, true);
@@ -354,9 +407,8 @@ function flvx_ChangePassword(array $params)
 function flvx_ResetTraffic(array $params)
 {
     try {
-        $service = FlvxService::fromParams($params);
-        FlvxServiceLock::run($service->id, function () use ($params, $service) {
-            FlvxEngine::fromParams($params)->resetTraffic($service);
+        flvx_onService($params, function (FlvxEngine $engine, FlvxService $service) {
+            $engine->resetTraffic($service);
         });
         return 'success';
     } catch (\Throwable $e) {
@@ -370,13 +422,35 @@ function flvx_ResetTraffic(array $params)
 function flvx_Sync(array $params)
 {
     try {
-        $service = FlvxService::fromParams($params);
-        FlvxServiceLock::run($service->id, function () use ($params, $service) {
-            FlvxEngine::fromParams($params)->sync($service);
+        flvx_onService($params, function (FlvxEngine $engine, FlvxService $service) {
+            $engine->sync($service);
         });
         return 'success';
     } catch (\Throwable $e) {
         return FlvxEngine::failureMessage('Sync', $params, $e);
+    }
+}
+
+/**
+ * Admin button: take over the service's FLVX 1.0 account now (the same import every
+ * action runs first on a service without a record); on a service already linked to that
+ * user it runs Sync.
+ */
+function flvx_ImportLegacy(array $params)
+{
+    try {
+        $service = FlvxService::fromParams($params);
+        FlvxServiceLock::run($service->id, function () use ($params, $service) {
+            $legacy = FlvxEngine::legacyAccount($params);
+            if ($legacy === null) {
+                throw new FlvxProvisionException('no_legacy_account');
+            }
+            FlvxEngine::fromParams($params)->importLegacy($service, $legacy);
+            flvx_logLegacyImport($service, $legacy, 'legacy_imported');
+        });
+        return 'success';
+    } catch (\Throwable $e) {
+        return FlvxEngine::failureMessage('ImportLegacy', $params, $e);
     }
 }
 
@@ -390,10 +464,16 @@ function flvx_AdminCustomButtonArray()
             FlvxLang::text('button_reset_traffic') => 'ResetTraffic',
             FlvxLang::text('button_sync') => 'Sync',
             FlvxLang::text('button_reconcile') => 'Reconcile',
+            FlvxLang::text('button_import_legacy') => 'ImportLegacy',
         );
     } catch (\Throwable $e) {
         FlvxEngine::logUnexpected('AdminCustomButtonArray', array(), $e);
-        return array('Reset traffic' => 'ResetTraffic', 'Sync from panel' => 'Sync', 'Reconcile server now' => 'Reconcile');
+        return array(
+            'Reset traffic' => 'ResetTraffic',
+            'Sync from panel' => 'Sync',
+            'Reconcile server now' => 'Reconcile',
+            'Import from 1.0' => 'ImportLegacy',
+        );
     }
 }
 
@@ -416,9 +496,8 @@ function flvx_AddForward(array $params)
         }
         FlvxEngine::checkCsrfToken();
         $request = FlvxEngine::forwardRequest($_POST);
-        $service = FlvxService::fromParams($params);
-        FlvxServiceLock::run($service->id, function () use ($params, $service, $request) {
-            FlvxEngine::fromParams($params)->addForward($service, $request);
+        flvx_onService($params, function (FlvxEngine $engine, FlvxService $service) use ($request) {
+            $engine->addForward($service, $request);
         });
         return 'success';
     } catch (\Throwable $e) {
@@ -437,9 +516,8 @@ function flvx_DeleteForward(array $params)
         }
         FlvxEngine::checkCsrfToken();
         $forward = FlvxEngine::forwardId(isset($_POST['forward_id']) ? $_POST['forward_id'] : '');
-        $service = FlvxService::fromParams($params);
-        FlvxServiceLock::run($service->id, function () use ($params, $service, $forward) {
-            FlvxEngine::fromParams($params)->deleteForward($service, $forward);
+        flvx_onService($params, function (FlvxEngine $engine, FlvxService $service) use ($forward) {
+            $engine->deleteForward($service, $forward);
         });
         return 'success';
     } catch (\Throwable $e) {
@@ -458,9 +536,8 @@ function flvx_PauseForward(array $params)
         }
         FlvxEngine::checkCsrfToken();
         $forward = FlvxEngine::forwardId(isset($_POST['forward_id']) ? $_POST['forward_id'] : '');
-        $service = FlvxService::fromParams($params);
-        FlvxServiceLock::run($service->id, function () use ($params, $service, $forward) {
-            FlvxEngine::fromParams($params)->pauseForward($service, $forward);
+        flvx_onService($params, function (FlvxEngine $engine, FlvxService $service) use ($forward) {
+            $engine->pauseForward($service, $forward);
         });
         return 'success';
     } catch (\Throwable $e) {
@@ -480,9 +557,8 @@ function flvx_ResetForwardTraffic(array $params)
         }
         FlvxEngine::checkCsrfToken();
         $forward = FlvxEngine::forwardId(isset($_POST['forward_id']) ? $_POST['forward_id'] : '');
-        $service = FlvxService::fromParams($params);
-        FlvxServiceLock::run($service->id, function () use ($params, $service, $forward) {
-            FlvxEngine::fromParams($params)->resetForwardTraffic($service, $forward);
+        flvx_onService($params, function (FlvxEngine $engine, FlvxService $service) use ($forward) {
+            $engine->resetForwardTraffic($service, $forward);
         });
         return 'success';
     } catch (\Throwable $e) {
@@ -501,9 +577,8 @@ function flvx_ResumeForward(array $params)
         }
         FlvxEngine::checkCsrfToken();
         $forward = FlvxEngine::forwardId(isset($_POST['forward_id']) ? $_POST['forward_id'] : '');
-        $service = FlvxService::fromParams($params);
-        FlvxServiceLock::run($service->id, function () use ($params, $service, $forward) {
-            FlvxEngine::fromParams($params)->resumeForward($service, $forward);
+        flvx_onService($params, function (FlvxEngine $engine, FlvxService $service) use ($forward) {
+            $engine->resumeForward($service, $forward);
         });
         return 'success';
     } catch (\Throwable $e) {
@@ -521,7 +596,10 @@ function flvx_ClientArea(array $params)
         return '';
     }
     try {
-        $service = FlvxService::fromParams($params);
+        // The automatic import from 1.0 runs under the lock; the view itself only reads.
+        $service = flvx_onService($params, function (FlvxEngine $engine, FlvxService $service) {
+            return $service;
+        });
         $engine = FlvxEngine::fromParams($params);
         $view = $engine->clientView($service, FlvxViews::loginAddress($params));
         $record = $engine->store()->load($service->id);
@@ -588,6 +666,17 @@ function flvx_AdminServicesTabFields(array $params)
         if ($record['create_pending']) {
             $rows[FlvxViews::label('label_create_pending')] = $html(FlvxViews::label('label_yes'));
         }
+        // The link fields (saved by flvx_AdminServicesTabFieldsSave), and what the last save did.
+        if ($record['user_id'] === null) {
+            $rows[FlvxViews::label('label_link_user')] = '<input type="text" name="flvx_link_user" value=""'
+                . ' class="form-control input-300" autocomplete="off">';
+        } else {
+            $rows[FlvxViews::label('label_unlink')] = '<input type="checkbox" name="flvx_unlink" value="1">';
+        }
+        $last = flvx_lastLinkResult($id);
+        if ($last !== null) {
+            $rows[FlvxViews::label('label_link_result')] = $html($last);
+        }
         if ($record['user_id'] !== null) {
             try {
                 $usage = FlvxEngine::fromParams($params)->usage(array($id));
@@ -635,6 +724,75 @@ function flvx_tunnel_names(array $params): array
         }
     }
     return $names;
+}
+
+/**
+ * Saving the admin service page: links the service to the panel user typed in
+ * `flvx_link_user` (an id or an exact name), or unlinks it when `flvx_unlink` is ticked,
+ * both verified before anything is saved (FlvxEngine::link). WHMCS shows nothing this
+ * returns, so the outcome goes to the module log and to the next rendering of the tab;
+ * an empty form changes nothing and makes no call.
+ */
+function flvx_AdminServicesTabFieldsSave(array $params)
+{
+    $id = isset($params['serviceid']) && is_numeric($params['serviceid']) ? (int) $params['serviceid'] : 0;
+    $text = isset($_POST['flvx_link_user']) && is_string($_POST['flvx_link_user']) ? $_POST['flvx_link_user'] : '';
+    $unlink = !empty($_POST['flvx_unlink']);
+    try {
+        $target = FlvxEngine::panelUserRef($text);
+        if ($target === null && !$unlink) {
+            return 'success';
+        }
+        $service = FlvxService::fromParams($params);
+        $report = FlvxServiceLock::run($service->id, function () use ($params, $service, $target, $unlink) {
+            $engine = FlvxEngine::fromParams($params);
+            if ($unlink) {
+                $before = $engine->unlink($service);
+                return FlvxLang::text('unlink_done', array('user' => (string) $before['user_id']));
+            }
+            list($record, $was) = $engine->link($service, $target);
+            return FlvxLang::text('link_done', array(
+                'user' => (string) $record['user_id'],
+                'was' => $was,
+                'username' => (string) $record['username'],
+            ));
+        });
+        flvx_reportLinkResult($id, array('flvx_link_user' => $text, 'flvx_unlink' => $unlink), $report);
+        return 'success';
+    } catch (\Throwable $e) {
+        $message = FlvxEngine::failureMessage('AdminServicesTabFieldsSave', $params, $e);
+        flvx_reportLinkResult($id, array('flvx_link_user' => $text, 'flvx_unlink' => $unlink), $message);
+        return $message;
+    }
+}
+
+/**
+ * Puts the outcome of a link change in the module log and, for the admin who saved, in
+ * the session, where the next rendering of the tab shows it once.
+ */
+function flvx_reportLinkResult(int $serviceId, array $request, string $outcome)
+{
+    if (function_exists('logModuleCall')) {
+        logModuleCall('flvx', 'AdminServicesTabFieldsSave', array('serviceid' => $serviceId) + $request, $outcome, '', array());
+    }
+    if (session_status() === PHP_SESSION_ACTIVE) {
+        $_SESSION['flvx_link_result'][$serviceId] = $outcome;
+    }
+}
+
+/**
+ * The outcome of the last link change on this service in this admin session, once.
+ *
+ * @return string|null
+ */
+function flvx_lastLinkResult(int $serviceId)
+{
+    if (session_status() !== PHP_SESSION_ACTIVE || !isset($_SESSION['flvx_link_result'][$serviceId])) {
+        return null;
+    }
+    $outcome = (string) $_SESSION['flvx_link_result'][$serviceId];
+    unset($_SESSION['flvx_link_result'][$serviceId]);
+    return $outcome;
 }
 
 /**
@@ -692,7 +850,10 @@ function flvx_MetricProvider(array $params)
 }
 
 /**
- * Server Sync: the panel users of the services this module created on this server.
+ * Server Sync: the panel users of the services this module manages on this server, and
+ * the panel users no service holds (made by hand on the panel), offered for import. A
+ * service imported from the list is taken over on its first action once its password is
+ * the panel user's (flvx_onService); users of services on other servers are left out.
  */
 function flvx_ListAccounts(array $params)
 {
@@ -702,35 +863,35 @@ function flvx_ListAccounts(array $params)
         foreach (Capsule::table('tblhosting')->where('server', $serverId)->get(array('id')) as $row) {
             $ids[] = (int) $row->id;
         }
-        $byUser = array();
+        $here = array();
         foreach ((new FlvxStore())->loadMany($ids) as $record) {
             if ($record['user_id'] !== null) {
-                $byUser[$record['user_id']] = true;
+                $here[$record['user_id']] = true;
             }
         }
+        $linked = (new FlvxStore())->linkedUsers();
+        $statuses = class_exists('WHMCS\Service\Status');
+        $active = $statuses ? constant('WHMCS\Service\Status::ACTIVE') : 'Active';
+        $suspended = $statuses ? constant('WHMCS\Service\Status::SUSPENDED') : 'Suspended';
         $accounts = array();
-        if (count($byUser) > 0) {
-            $statuses = class_exists('WHMCS\Service\Status');
-            $active = $statuses ? constant('WHMCS\Service\Status::ACTIVE') : 'Active';
-            $suspended = $statuses ? constant('WHMCS\Service\Status::SUSPENDED') : 'Suspended';
-            foreach (FlvxEngine::fromParams($params)->panelUsers('action_sync') as $user) {
-                if (!isset($byUser[(int) $user['id']])) {
-                    continue;
-                }
-                $name = FlvxViews::textField($user, 'user');
-                $created = FlvxViews::intField($user, 'createdTime');
-                $accounts[] = array(
-                    'name' => $name,
-                    'email' => '',
-                    'username' => $name,
-                    'domain' => '',
-                    'uniqueIdentifier' => $name,
-                    'product' => '',
-                    'primaryip' => '',
-                    'created' => $created > 0 ? date('Y-m-d H:i:s', (int) floor($created / 1000)) : '',
-                    'status' => FlvxViews::intField($user, 'status') === 1 ? $active : $suspended,
-                );
+        foreach (FlvxEngine::fromParams($params)->panelUsers('action_sync') as $user) {
+            $id = (int) $user['id'];
+            if (isset($linked[$id]) && !isset($here[$id])) {
+                continue;
             }
+            $name = FlvxViews::textField($user, 'user');
+            $created = FlvxViews::intField($user, 'createdTime');
+            $accounts[] = array(
+                'name' => $name,
+                'email' => '',
+                'username' => $name,
+                'domain' => '',
+                'uniqueIdentifier' => $name,
+                'product' => '',
+                'primaryip' => '',
+                'created' => $created > 0 ? date('Y-m-d H:i:s', (int) floor($created / 1000)) : '',
+                'status' => FlvxViews::intField($user, 'status') === 1 ? $active : $suspended,
+            );
         }
         return array('success' => true, 'accounts' => $accounts);
     } catch (\Throwable $e) {

@@ -1407,6 +1407,16 @@ pub async fn admin_functions(version: PanelVersion) -> Tally {
         tally.record("setup", Err(e));
         return tally;
     }
+    // A panel user made by hand, which Server Sync offers for import.
+    let handmade = Step {
+        event: Some("create_user".into()),
+        name: Some("handmade".into()),
+        ..Step::default()
+    };
+    if let Err(e) = pair.event(&handmade).await {
+        tally.record("setup", Err(e));
+        return tally;
+    }
     type Check = fn(&Value) -> bool;
     let cases: [(&str, bool, Check); 13] = [
         ("MetaData", false, |r| r["APIVersion"] == "1.1"),
@@ -1433,7 +1443,14 @@ pub async fn admin_functions(version: PanelVersion) -> Tally {
             r[0] == "(none)" && r[1] == "U-1 (#1)"
         }),
         ("ListAccounts", false, |r| {
-            r["success"] == true && r["accounts"][0]["username"] == "flvx42"
+            let mut names: Vec<&str> = r["accounts"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|a| a["uniqueIdentifier"].as_str())
+                .collect();
+            names.sort_unstable();
+            r["success"] == true && names == ["flvx42", "handmade"]
         }),
         ("ListAccounts", true, |r| {
             r["success"] == false && r["error"].as_str().is_some_and(|e| !e.is_empty())

@@ -120,6 +120,10 @@ pub struct Step {
 
     /// A panel event: `add_traffic`, `advance_days`, `daily_job`, `delete_user`,
     /// `create_user`, `rename_user` (the service's customer renames itself to `name`),
+    /// `legacy_account` (the 1.0 module provisioned the service: a user `name` with
+    /// `password`, bound to `tunnel`, and the 1.0 custom fields; the service Active),
+    /// `server_sync_import` (WHMCS Server Sync imported panel user `name` as the service:
+    /// its username, the service password `password`, Active),
     /// `nodes`, `expire_tokens`, `clear_faults`, `server_down`.
     pub event: Option<String>,
     /// advance_days: how many.
@@ -130,8 +134,18 @@ pub struct Step {
     pub down: Option<u64>,
     /// nodes: online or not.
     pub online: Option<bool>,
-    /// create_user: the name (default: the service's username); rename_user: the new one.
+    /// create_user: the name (default: the service's username); rename_user: the new one;
+    /// legacy_account: the 1.0 username.
     pub name: Option<String>,
+    /// legacy_account: the tunnel 1.0 bound (default `t1`).
+    pub tunnel: Option<String>,
+    /// legacy_account: the service is suspended as 1.0 did it (binding status 0).
+    pub suspended: Option<bool>,
+    /// legacy_account: custom fields written over the ones 1.0 would have left
+    /// (`""` clears one).
+    pub fields: Option<BTreeMap<String, String>>,
+    /// legacy_account: copy the 1.0 fields of this service instead of making a user.
+    pub same_as: Option<u64>,
 
     /// A fault: `html502`, `malformed_json`, `internal_error`, `expired_token`, `timeout`,
     /// `connection_drop`.
@@ -227,6 +241,14 @@ pub struct Svc {
     pub password: String,
     /// `tblhosting.domainstatus`.
     pub status: String,
+    /// The product custom fields of the service by name (the 1.0 module's, for imports).
+    pub customfields: BTreeMap<String, String>,
+    /// `tblhosting.username` as WHMCS wrote it (Server Sync imports), until the module
+    /// writes its own; `None` leaves the column to the module.
+    pub username_field: Option<String>,
+    /// Whether this side's module took over the 1.0 account (and wrote its password to
+    /// the service).
+    pub imported: bool,
 }
 
 impl Svc {
@@ -283,6 +305,9 @@ impl Whmcs {
                     registered: resolve_date(&spec.registered, now),
                     password: spec.password.clone(),
                     status: "Pending".into(),
+                    customfields: BTreeMap::new(),
+                    username_field: None,
+                    imported: false,
                 },
             );
         }
@@ -320,6 +345,30 @@ impl Whmcs {
         }
         if let Some(p) = &step.password {
             svc.password = p.clone();
+        }
+    }
+
+    /// After an action: when the module took over the 1.0 account (its record now holds
+    /// the 1.0 user), it wrote the 1.0 password to the service, which WHMCS keeps from
+    /// then on; ChangePassword (`keep`) kept the new one instead.
+    pub fn after_import(&mut self, service: u64, user: Option<flvx_api::ids::UserId>, keep: bool) {
+        let svc = self.svc_mut(service);
+        if user.is_some() {
+            // The module wrote its own username (a take-over, a create).
+            svc.username_field = None;
+        }
+        let legacy = svc
+            .customfields
+            .get("flvx_user_id")
+            .map(|v| v.trim().to_owned());
+        let linked = user.is_some_and(|u| legacy.as_deref() == Some(u.to_string().as_str()));
+        if svc.imported || !linked {
+            return;
+        }
+        svc.imported = true;
+        let password = svc.customfields.get("flvx_password").filter(|_| !keep);
+        if let Some(password) = password.cloned() {
+            svc.password = password;
         }
     }
 

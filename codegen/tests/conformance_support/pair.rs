@@ -413,6 +413,7 @@ impl Pair {
                     })
                     .collect(),
             ),
+            "AdminServicesTabFieldsSave" => Some(step.post.clone().unwrap_or_default()),
             "PauseForward" | "ResumeForward" | "DeleteForward" | "ResetForwardTraffic" => {
                 let forward = step.forward.clone().unwrap_or_default();
                 let text = self.forward_text(which, service, &forward).await;
@@ -470,6 +471,12 @@ impl Pair {
         if php_answer.outcome == Outcome::Success {
             self.php_whmcs.after_success(&php_call.function, service);
         }
+        let rust_record = self.rust.record(service);
+        let php_user = php_answer.record.as_ref().ok().and_then(|r| r.user_id);
+        let keep = rust_call.function == "ChangePassword";
+        self.rust_whmcs
+            .after_import(service, rust_record.user_id, keep);
+        self.php_whmcs.after_import(service, php_user, keep);
         Both {
             rust_calls: self.rust_panel.comparable_calls_since(rust_from),
             php_calls: self.php_panel.comparable_calls_since(php_from),
@@ -607,6 +614,21 @@ impl Pair {
             let written = both.php.hosting["username"].as_str().unwrap_or("");
             if Some(written) != rust_record.username.as_deref() {
                 problems.push(format!("tblhosting.username is {written:?} after create"));
+            }
+        }
+        let svc = self.php_whmcs.svc(service);
+        if svc.imported {
+            let written = both.php.hosting["username"].as_str().unwrap_or("");
+            if written != svc.username() {
+                problems.push(format!(
+                    "tblhosting.username is {written:?} after the import"
+                ));
+            }
+            let password = both.php.hosting["password"].as_str().unwrap_or("");
+            if password != whmcs_encrypted(&svc.password) {
+                problems.push(format!(
+                    "tblhosting.password is {password:?}, not the service password encrypted"
+                ));
             }
         }
         if function == "ClientArea" && self.render && both.php.result.is_object() {
@@ -774,9 +796,113 @@ impl Pair {
                         .map_err(|e| e.to_string())?;
                 }
             }
+            "server_sync_import" => {
+                let name = step.name.clone().ok_or("server_sync_import needs a name")?;
+                let password = step
+                    .password
+                    .clone()
+                    .ok_or("server_sync_import needs a password")?;
+                for whmcs in [&mut self.rust_whmcs, &mut self.php_whmcs] {
+                    let svc = whmcs.svc_mut(service);
+                    svc.username_field = Some(name.clone());
+                    svc.password = password.clone();
+                    svc.status = "Active".into();
+                }
+            }
+            "legacy_account" => {
+                for which in [Which::Rust, Which::Php] {
+                    let fields = match step.same_as {
+                        Some(other) => self.side(which).1.svc(other).customfields.clone(),
+                        None => self.legacy_account(which, step).await?,
+                    };
+                    let whmcs = match which {
+                        Which::Rust => &mut self.rust_whmcs,
+                        Which::Php => &mut self.php_whmcs,
+                    };
+                    let svc = whmcs.svc_mut(service);
+                    svc.customfields = fields;
+                    for (name, value) in step.fields.clone().unwrap_or_default() {
+                        svc.customfields.insert(name, value);
+                    }
+                    svc.status = match step.suspended {
+                        Some(true) => "Suspended".into(),
+                        _ => "Active".into(),
+                    };
+                }
+            }
             other => return Err(format!("unknown event {other}")),
         }
         Ok(())
+    }
+
+    /// What the 1.0 module's CreateAccount left on one side: a panel user with its own
+    /// name and random password, one binding (disabled when it suspended the service), and
+    /// the five custom fields. Returns the fields.
+    async fn legacy_account(
+        &self,
+        which: Which,
+        step: &Step,
+    ) -> Result<std::collections::BTreeMap<String, String>, String> {
+        let (_, _, ids, admin) = self.side(which);
+        let name = step.name.clone().ok_or("legacy_account needs a name")?;
+        let password = step
+            .password
+            .clone()
+            .ok_or("legacy_account needs a password")?;
+        let tunnel = ids.resolve(step.tunnel.as_deref().unwrap_or("t1"));
+        let tunnel = flvx_api::ids::TunnelId(tunnel.parse().map_err(|_| "unknown tunnel")?);
+        let expiry = EpochMs(self.now + 30 * DAY_MS);
+        let user = NewUser {
+            user: name.clone(),
+            password: password.clone().into(),
+            flow: Gib::new(100).expect("100 GiB"),
+            num: 10,
+            exp_time: expiry,
+            flow_reset_time: ResetDay::NEVER,
+            status: Status::Enabled,
+            group_ids: None,
+            max_conn: None,
+            quota_limits: Default::default(),
+        };
+        admin.create_user(&user).await.map_err(|e| e.to_string())?;
+        let user = flvx_api::recipes::find_user_by_name(admin, &name)
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or("the 1.0 user was not created")?;
+        let assign = flvx_api::models::BindingAssign {
+            user_id: user.id,
+            tunnel_id: tunnel,
+            flow: Gib::new(100).expect("100 GiB"),
+            num: 10,
+            exp_time: expiry,
+            flow_reset_time: ResetDay::NEVER,
+            status: match step.suspended {
+                Some(true) => Status::Disabled,
+                _ => Status::Enabled,
+            },
+            speed_id: None,
+        };
+        admin
+            .assign_binding(&assign)
+            .await
+            .map_err(|e| e.to_string())?;
+        let binding = admin
+            .list_bindings(user.id)
+            .await
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .find(|b| b.tunnel_id == tunnel)
+            .ok_or("the 1.0 binding was not created")?;
+        Ok([
+            ("flvx_user_id", user.id.to_string()),
+            ("flvx_username", name),
+            ("flvx_password", password),
+            ("flvx_tunnel_id", tunnel.to_string()),
+            ("flvx_user_tunnel_id", binding.id.to_string()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect())
     }
 
     /// Injects a fault into both fake panels.
@@ -926,4 +1052,13 @@ pub fn first_difference(a: &Value, b: &Value) -> String {
         }
     }
     walk(a, b, String::new()).unwrap_or_else(|| "(no difference)".into())
+}
+
+/// A password as the stub WHMCS's `encrypt()` keeps it (`tests/php/bootstrap.php`).
+fn whmcs_encrypted(password: &str) -> String {
+    use base64::Engine as _;
+    format!(
+        "enc:{}",
+        base64::engine::general_purpose::STANDARD.encode(password)
+    )
 }

@@ -156,11 +156,16 @@ impl PhpSide {
             .services
             .values()
             .map(|s| {
-                json!({
+                let mut row = json!({
                     "id": s.id, "userid": 3, "packageid": s.id, "server": 1,
                     "domainstatus": s.status, "nextduedate": s.due, "regdate": s.registered, "password": s.password,
                     "configoptions": s.resolved_configoptions(ids),
-                })
+                    "customfields": s.customfields,
+                });
+                if let Some(username) = &s.username_field {
+                    row["username"] = json!(username);
+                }
+                row
             })
             .collect();
         let svc = whmcs.svc(call.service);

@@ -8,7 +8,7 @@ use flvx_api::ids::{ForwardId, TunnelId};
 use flvx_api::units::EpochMs;
 use flvx_api::{Credentials, FlvxApi, FlvxClient};
 use flvx_provision::dates::Date;
-use flvx_provision::engine::ForwardRequest;
+use flvx_provision::engine::{ForwardRequest, LegacyAccount, PanelUserRef};
 use flvx_provision::messages::{Lang, Msg};
 use flvx_provision::policy::OfflineResolver;
 use flvx_provision::views::{ServiceView, ViewSettings};
@@ -154,8 +154,10 @@ fn client(url: &str, user: &str, password: &str, timeout: Duration) -> Arc<dyn F
 
 /// The service as the module builds it from WHMCS: the plan first, then the due date.
 pub fn service(svc: &Svc, ids: &Ids, now: i64) -> Result<Service, ProvisionError> {
+    let product_options = svc.product_options(ids);
+    flvx_provision::schema::refuse_legacy_layout(&product_options)?;
     let plan = Plan::parse(&PlanInput {
-        product_options: svc.product_options(ids),
+        product_options,
         configurable_options: svc.resolved_configoptions(ids),
     })?;
     let due = Date::parse_whmcs(&svc.due).map_err(|_| ProvisionError::InvalidDate {
@@ -170,6 +172,35 @@ pub fn service(svc: &Svc, ids: &Ids, now: i64) -> Result<Service, ProvisionError
         password: svc.password.clone().into(),
         now: EpochMs(now),
     })
+}
+
+/// The service after the automatic take-overs the module runs before every action
+/// (`flvx_onService`): a service without a record whose custom fields carry a 1.0 account
+/// is taken over first, and then acts with the 1.0 password (ChangePassword keeps the new
+/// one, which WHMCS just saved); else an Active or Suspended one Server Sync imported,
+/// when its password logs in as the user its username names.
+async fn adopted(
+    engine: &Engine,
+    svc: &Svc,
+    ids: &Ids,
+    now: i64,
+    keep_password: bool,
+) -> Result<Service, ProvisionError> {
+    let mut s = service(svc, ids, now)?;
+    let suspended = svc.status == "Suspended";
+    let legacy = engine
+        .adopt_legacy(&s, &svc.customfields, suspended)
+        .await?;
+    match legacy {
+        Some(legacy) if !keep_password => s.password = legacy.password,
+        Some(_) => {}
+        None if matches!(svc.status.as_str(), "Active" | "Suspended") => {
+            let username = svc.username_field.as_deref().unwrap_or("");
+            engine.adopt_listed(&s, username, suspended).await?;
+        }
+        None => {}
+    }
+    Ok(s)
 }
 
 /// The registration date as the module reads it (a bad or blank one counts from now).
@@ -201,38 +232,61 @@ async fn lifecycle(
 ) -> Result<(), ProvisionError> {
     let empty = BTreeMap::new();
     let post = call.post.as_ref().unwrap_or(&empty);
-    match function {
-        "CreateAccount" => engine.create(&service(svc, ids, now)?).await.map(drop),
-        "SuspendAccount" => engine.suspend(&service(svc, ids, now)?).await.map(drop),
-        "UnsuspendAccount" => engine.unsuspend(&service(svc, ids, now)?).await.map(drop),
-        "TerminateAccount" => engine.terminate(&service(svc, ids, now)?).await.map(drop),
-        "Renew" => engine.renew(&service(svc, ids, now)?).await.map(drop),
-        "ChangePackage" => engine
-            .change_package(&service(svc, ids, now)?)
-            .await
-            .map(drop),
-        "ChangePassword" => engine
-            .change_password(&service(svc, ids, now)?)
-            .await
-            .map(drop),
-        "ResetTraffic" => engine
-            .reset_traffic(&service(svc, ids, now)?)
-            .await
-            .map(drop),
-        "Sync" => engine.sync(&service(svc, ids, now)?).await.map(drop),
-        "AddForward" => {
-            let request = forward_request(post)?;
-            let s = service(svc, ids, now)?;
-            engine.add_forward(&s, &request).await.map(drop)
+    if function == "ImportLegacy" {
+        let s = service(svc, ids, now)?;
+        let legacy = LegacyAccount::from_fields(&svc.customfields, svc.status == "Suspended")?
+            .ok_or(ProvisionError::NoLegacyAccount)?;
+        return engine.import_legacy(&s, &legacy).await.map(drop);
+    }
+    if function == "AdminServicesTabFieldsSave" {
+        // The admin's link change, as flvx_AdminServicesTabFieldsSave reads the form.
+        let text = post.get("flvx_link_user").map_or("", String::as_str);
+        let unlink = post
+            .get("flvx_unlink")
+            .is_some_and(|v| !v.is_empty() && v != "0");
+        let target = PanelUserRef::parse(text);
+        if target.is_none() && !unlink {
+            return Ok(());
         }
+        let s = service(svc, ids, now)?;
+        return match target {
+            _ if unlink => engine.unlink(&s).await.map(drop),
+            Some(target) => engine.link(&s, &target).await.map(drop),
+            None => Ok(()),
+        };
+    }
+    let request = match function {
+        "AddForward" => Some(forward_request(post)?),
+        _ => None,
+    };
+    let forward = match function {
+        "PauseForward" | "ResumeForward" | "DeleteForward" | "ResetForwardTraffic" => Some(
+            forward_id(post.get("forward_id").map_or("", String::as_str))?,
+        ),
+        _ => None,
+    };
+    let s = &adopted(engine, svc, ids, now, function == "ChangePassword").await?;
+    match function {
+        "CreateAccount" => engine.create(s).await.map(drop),
+        "SuspendAccount" => engine.suspend(s).await.map(drop),
+        "UnsuspendAccount" => engine.unsuspend(s).await.map(drop),
+        "TerminateAccount" => engine.terminate(s).await.map(drop),
+        "Renew" => engine.renew(s).await.map(drop),
+        "ChangePackage" => engine.change_package(s).await.map(drop),
+        "ChangePassword" => engine.change_password(s).await.map(drop),
+        "ResetTraffic" => engine.reset_traffic(s).await.map(drop),
+        "Sync" => engine.sync(s).await.map(drop),
+        "AddForward" => match &request {
+            Some(request) => engine.add_forward(s, request).await.map(drop),
+            None => unreachable!("read above"),
+        },
         "PauseForward" | "ResumeForward" | "DeleteForward" | "ResetForwardTraffic" => {
-            let id = forward_id(post.get("forward_id").map_or("", String::as_str))?;
-            let s = service(svc, ids, now)?;
+            let id = forward.unwrap_or(ForwardId(0));
             match function {
-                "PauseForward" => engine.pause_forward(&s, id).await,
-                "ResumeForward" => engine.resume_forward(&s, id).await,
-                "ResetForwardTraffic" => engine.reset_forward_traffic(&s, id).await,
-                _ => engine.delete_forward(&s, id).await,
+                "PauseForward" => engine.pause_forward(s, id).await,
+                "ResumeForward" => engine.resume_forward(s, id).await,
+                "ResetForwardTraffic" => engine.reset_forward_traffic(s, id).await,
+                _ => engine.delete_forward(s, id).await,
             }
         }
         other => panic!("no such WHMCS action in scenarios: {other}"),
@@ -249,7 +303,7 @@ async fn client_area(engine: &Engine, svc: &Svc, ids: &Ids, now: i64) -> RustAns
             detail: None,
         };
     }
-    let view = match service(svc, ids, now) {
+    let view = match adopted(engine, svc, ids, now, false).await {
         Ok(s) => engine.client_view(&s, &ViewSettings::default()).await,
         Err(e) => Err(e),
     };

@@ -233,6 +233,9 @@ function flvx_test_write_world(array $request)
             'password' => encrypt((string) $service['password']),
             'updated_at' => date('Y-m-d H:i:s'),
         );
+        if (isset($service['username'])) {
+            $values['username'] = (string) $service['username'];
+        }
         if (!Capsule::table('tblhosting')->where('id', $id)->exists()) {
             $values['id'] = $id;
             $values['created_at'] = date('Y-m-d H:i:s');
@@ -240,7 +243,27 @@ function flvx_test_write_world(array $request)
         } else {
             Capsule::table('tblhosting')->where('id', $id)->update($values);
         }
+        $fields = isset($service['customfields']) && is_array($service['customfields']) ? $service['customfields'] : array();
+        foreach ($fields as $name => $value) {
+            flvx_test_write_customfield((int) $service['packageid'], $id, (string) $name, (string) $value);
+        }
     }
+}
+
+/** A product custom field (created on first use) and its value for one service. */
+function flvx_test_write_customfield(int $productId, int $serviceId, string $name, string $value)
+{
+    $field = Capsule::table('tblcustomfields')->where('type', 'product')->where('relid', $productId)
+        ->where('fieldname', $name)->first();
+    $fieldId = $field === null
+        ? (int) Capsule::table('tblcustomfields')->insertGetId(array(
+            'type' => 'product', 'relid' => $productId, 'fieldname' => $name, 'fieldtype' => 'text',
+        ))
+        : (int) $field->id;
+    Capsule::table('tblcustomfieldsvalues')->updateOrInsert(
+        array('fieldid' => $fieldId, 'relid' => $serviceId),
+        array('value' => $value)
+    );
 }
 
 /** The server part of `$params`, from tblservers. */

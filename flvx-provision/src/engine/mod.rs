@@ -13,6 +13,8 @@
 mod batch;
 mod create;
 mod customer;
+mod import;
+mod link;
 mod ownership;
 mod package;
 mod parallel;
@@ -24,6 +26,8 @@ mod traffic;
 
 pub use create::MAX_PASSWORD_BYTES;
 pub use customer::ForwardRequest;
+pub use import::{FIELD_PASSWORD, FIELD_USER_ID, FIELD_USERNAME, LegacyAccount};
+pub use link::PanelUserRef;
 pub use parallel::MAX_PARALLEL_CALLS;
 pub use reconcile::{PauseReason, Reconciliation, Repair};
 

@@ -6,11 +6,54 @@ mod options;
 
 pub use options::OPTIONS;
 
+use crate::ProvisionError;
 use crate::messages::Text;
 
 /// The English label of option `key` (empty for an unknown key).
 pub fn label_of(key: &str) -> &'static str {
     option(key).map_or("", |o| o.label.en)
+}
+
+/// The hand-written 1.0 module's settings, by position: (`configoptionN`, its 1.0 label,
+/// the key of the option that takes its value here). 1.0 had only these five, so a product
+/// it configured has every later position blank, which no product of this module has:
+/// WHMCS saves a choice for every dropdown (*Monthly traffic reset*, *On termination*) and
+/// the prefilled *Username prefix*.
+pub const LEGACY_LAYOUT: [(usize, &str, &str); 5] = [
+    (1, "Traffic Quota (GB)", "traffic_quota"),
+    (2, "Max Forwards", "max_forwards"),
+    (3, "Tunnel ID", "tunnels"),
+    (4, "Speed Limit ID", "speed_limit"),
+    (5, "Expiry Days", "expiry_days"),
+];
+
+/// Whether product settings (`configoption1..N` in order) are in the 1.0 layout: every
+/// position of this module given (WHMCS always passes all of them; a shorter list, as Rust
+/// callers pass, means defaults), one of the first five set, and every later one blank.
+pub fn is_legacy_layout(product_options: &[String]) -> bool {
+    if product_options.len() < OPTIONS.len() {
+        return false;
+    }
+    let blank = |i: usize| product_options[i].trim().is_empty();
+    let first = LEGACY_LAYOUT.len();
+    (0..first).any(|i| !blank(i)) && (first..OPTIONS.len()).all(blank)
+}
+
+/// Refuses product settings in the 1.0 layout, naming each value and where it goes: read
+/// as this module's, each would land in another setting (the traffic quota would be a
+/// tunnel id), so nothing may run until the admin moves them. A WHMCS integration calls it
+/// on the product's `configoption1..N` before [`crate::Plan::parse`] (the PHP module does);
+/// `Plan::parse` itself reads blank settings as defaults, as Rust callers pass them.
+pub fn refuse_legacy_layout(product_options: &[String]) -> Result<(), ProvisionError> {
+    if !is_legacy_layout(product_options) {
+        return Ok(());
+    }
+    Err(ProvisionError::LegacyLayout {
+        values: LEGACY_LAYOUT
+            .iter()
+            .map(|(position, _, _)| product_options[position - 1].trim().to_owned())
+            .collect(),
+    })
 }
 
 /// WHMCS allows at most this many module settings.

@@ -87,6 +87,15 @@ final class FlvxConstants
     /** Largest panel answer read; a larger one is refused. */
     const MAX_RESPONSE_BYTES = 16777216;
 
+    /** The 1.0 module's custom field: the panel user id. */
+    const LEGACY_FIELD_USER_ID = 'flvx_user_id';
+
+    /** The 1.0 module's custom field: the panel username. */
+    const LEGACY_FIELD_USERNAME = 'flvx_username';
+
+    /** The 1.0 module's custom field: the panel password, in clear text. */
+    const LEGACY_FIELD_PASSWORD = 'flvx_password';
+
     /** FLVX 3.0's bcrypt refuses longer passwords. */
     const MAX_PASSWORD_BYTES = 72;
 
@@ -101,6 +110,15 @@ final class FlvxConstants
 
     /** A target host name is at most this long. */
     const MAX_HOST_CHARS = 253;
+
+    /** The 1.0 module's settings: (configoptionN, its 1.0 label, the option key that takes its value). */
+    const LEGACY_LAYOUT = array(
+        array(1, 'Traffic Quota (GB)', 'traffic_quota'),
+        array(2, 'Max Forwards', 'max_forwards'),
+        array(3, 'Tunnel ID', 'tunnels'),
+        array(4, 'Speed Limit ID', 'speed_limit'),
+        array(5, 'Expiry Days', 'expiry_days'),
+    );
 
     /** Networks forwards may not target by default: (CIDR, message key of its kind). */
     const REFUSED_NETWORKS = array(

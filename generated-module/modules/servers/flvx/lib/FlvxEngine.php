@@ -22,6 +22,8 @@ final class FlvxEngine
     use FlvxEngineBatch;
     use FlvxEngineCreate;
     use FlvxEngineCustomer;
+    use FlvxEngineImport;
+    use FlvxEngineLink;
     use FlvxEngineOwnership;
     use FlvxEnginePackage;
     use FlvxEngineParallel;

@@ -305,6 +305,21 @@ final class FlvxOptions
      */
     public static function parsePlan(array $params): array
     {
+        if (self::isLegacyLayout($params)) {
+            // Read here, each 1.0 value would land in another setting (its traffic quota
+            // would be a tunnel id): nothing may run until the admin moves them.
+            $moves = array();
+            foreach (FlvxConstants::LEGACY_LAYOUT as $row) {
+                list($position, $old, $key) = $row;
+                $moves[] = FlvxLang::text('legacy_move', array(
+                    'old' => $old,
+                    'value' => self::trim(self::setting($params, $position)),
+                    'position' => (string) $position,
+                    'new' => self::labelOf($key),
+                ));
+            }
+            throw new FlvxProvisionException('legacy_layout', array('moves' => implode('; ', $moves)));
+        }
         $overrides = isset($params['configoptions']) && is_array($params['configoptions'])
             ? $params['configoptions']
             : array();
@@ -363,6 +378,42 @@ final class FlvxOptions
             }
         }
         return $found;
+    }
+
+    /**
+     * Whether the product settings are in the 1.0 layout (the Rust `is_legacy_layout`):
+     * every position given, one of the first five set, and every later one blank. 1.0
+     * had only those five; WHMCS saves a choice for each of this module's dropdowns.
+     */
+    public static function isLegacyLayout(array $params): bool
+    {
+        // WHMCS always passes every position; parameters without them mean defaults.
+        for ($i = 1; $i <= count(self::OPTIONS); $i++) {
+            if (!isset($params['configoption' . $i])) {
+                return false;
+            }
+        }
+        $first = count(FlvxConstants::LEGACY_LAYOUT);
+        $any = false;
+        for ($i = 1; $i <= $first; $i++) {
+            $any = $any || self::trim(self::setting($params, $i)) !== '';
+        }
+        if (!$any) {
+            return false;
+        }
+        for ($i = $first + 1; $i <= count(self::OPTIONS); $i++) {
+            if (self::trim(self::setting($params, $i)) !== '') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The product's `configoption$position`, as text. */
+    private static function setting(array $params, int $position): string
+    {
+        $value = isset($params['configoption' . $position]) ? $params['configoption' . $position] : '';
+        return is_scalar($value) ? (string) $value : '';
     }
 
     /** The English label of option `$key`. */

@@ -157,6 +157,30 @@ class FlvxStore
     }
 
     /**
+     * Every panel user bound to a service, as `user id => service id` (one query over the
+     * whole table; Server Sync needs to know which users no service holds).
+     *
+     * @return array<int, int>
+     */
+    public function linkedUsers(): array
+    {
+        $this->ensureTable();
+        $users = array();
+        try {
+            foreach (Capsule::table(self::TABLE)->orderBy('serviceid')->get() as $row) {
+                $data = json_decode((string) $row->record, true);
+                if (is_array($data) && isset($data['user_id']) && is_numeric($data['user_id'])
+                    && !isset($users[(int) $data['user_id']])) {
+                    $users[(int) $data['user_id']] = (int) $row->serviceid;
+                }
+            }
+        } catch (\Throwable $e) {
+            throw $this->failure('reading the service records', $e);
+        }
+        return $users;
+    }
+
+    /**
      * Writes the panel username onto the WHMCS service (`tblhosting.username`), so the
      * product page and the welcome e-mail show the login the customer really has.
      */
@@ -166,6 +190,23 @@ class FlvxStore
             Capsule::table('tblhosting')->where('id', $serviceId)->update(array('username' => $username));
         } catch (\Throwable $e) {
             throw $this->failure('writing the username of service ' . $serviceId . ' to tblhosting', $e);
+        }
+    }
+
+    /**
+     * Writes the panel login onto the WHMCS service (`tblhosting.username`, and the
+     * password encrypted as WHMCS keeps it): an import from 1.0, whose customers keep the
+     * password 1.0 gave them, which WHMCS never had.
+     */
+    public function setServiceLogin(int $serviceId, string $username, string $password): void
+    {
+        try {
+            Capsule::table('tblhosting')->where('id', $serviceId)->update(array(
+                'username' => $username,
+                'password' => encrypt($password),
+            ));
+        } catch (\Throwable $e) {
+            throw $this->failure('writing the login of service ' . $serviceId . ' to tblhosting', $e);
         }
     }
 
