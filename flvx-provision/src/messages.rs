@@ -143,7 +143,7 @@ catalogue! {
         zh: "该产品的模块设置仍为 FLVX 1.0 的布局（仅设置了 configoption1 至 configoption5，而本模块对这些位置的解读不同），因此未执行任何操作：每个值都会被误读。请打开产品的模块设置，将每个 1.0 的值填入新的设置项后保存：{moves}。"
     }
     /// One setting to move.
-    LegacyMove = "legacy_move" { en: "1.0 {old} \"{value}\" (configoption{position}) goes to {new}", zh: "1.0 的 {old}“{value}”（configoption{position}）改填到 {new}" }
+    LegacyMove = "legacy_move" { en: "1.0 {old} \"{value}\" (configoption{position}) goes to {new}", zh: "1.0 的 {old}“{value}”（\"configoption{position}\"）改填到 {new}" }
     /// The 1.0 user id names no panel user.
     LegacyUserMissing = "legacy_user_missing" {
         en: "The FLVX 1.0 field flvx_user_id of this service names panel user #{user_id}, which does not exist on the panel, so nothing was taken over or changed. Check the field; if the user is gone, clear flvx_user_id and run Create to give the service a new account.",
@@ -600,7 +600,7 @@ catalogue! {
     /// WHMCS lacks the loader the daily job builds each service's parameters with.
     WhmcsLoaderMissing = "whmcs_loader_missing" {
         en: "This WHMCS has no WHMCS\\Module\\Server loader, so the daily job cannot read each service's settings. Update WHMCS (8.0 or newer).",
-        zh: "此 WHMCS 没有 WHMCS\\Module\\Server 加载器，每日任务无法读取各服务的设置。请升级 WHMCS（8.0 或更高版本）。"
+        zh: "此 WHMCS 没有 \"WHMCS\\Module\\Server\" 加载器，每日任务无法读取各服务的设置。请升级 WHMCS（8.0 或更高版本）。"
     }
     /// Result of a reconciliation run from the admin button.
     ReconcileDone = "reconcile_done" {

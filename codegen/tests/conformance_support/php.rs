@@ -40,6 +40,25 @@ fn slots() -> &'static Semaphore {
     })
 }
 
+/// `value` as JSON with every non-ASCII character escaped (`\uXXXX`, surrogate pairs
+/// above U+FFFF): the same JSON to PHP, but safe through the WebAssembly PHPs' stdin,
+/// which decodes each 256-byte read on its own and so breaks a character split between
+/// two reads (a scenario's U+3000 arrived as two U+FFFD).
+pub fn ascii_json(value: &Value) -> String {
+    let mut out = String::new();
+    for c in value.to_string().chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        }
+    }
+    out
+}
+
 /// Runs the chosen PHP (`FLVX_PHP`, or `php`) with these arguments, environment and stdin,
 /// within the process limit; third-party notices are taken out of its stderr and reported.
 pub async fn php(args: Vec<String>, env: Vec<(String, String)>, stdin: Vec<u8>) -> Output {
@@ -206,7 +225,7 @@ impl PhpSide {
             module_dir().display().to_string(),
         ];
         let env = vec![("FLVX_TEST_DB".to_owned(), self.db.display().to_string())];
-        let out = php(args, env, request.to_string().into_bytes()).await;
+        let out = php(args, env, ascii_json(&request).into_bytes()).await;
         let stdout = String::from_utf8_lossy(&out.stdout);
         let stderr = String::from_utf8_lossy(&out.stderr);
         let mut problems = Vec::new();
@@ -372,4 +391,22 @@ fn record(value: &Value) -> Result<ServiceRecord, String> {
     }
     serde_json::from_value(value.clone())
         .map_err(|e| format!("the PHP record does not decode ({e}): {value}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ascii_json;
+    use serde_json::{Value, json};
+
+    #[test]
+    fn ascii_json_escapes_every_non_ascii_character_and_means_the_same() {
+        let value = json!({"due": "\u{3000}2027-03-06", "name": "转发😀", "n": 1});
+        let text = ascii_json(&value);
+        assert!(text.is_ascii(), "{text}");
+        assert!(
+            text.contains(r"\u3000") && text.contains(r"\ud83d\ude00"),
+            "{text}"
+        );
+        assert_eq!(serde_json::from_str::<Value>(&text).expect("json"), value);
+    }
 }
