@@ -60,6 +60,7 @@ pub fn render(ir: &ModuleIr) -> Result<Vec<GeneratedFile>, FilesError> {
             ForwardPolicyFile { ir }.render(),
         ),
         ("lib/FlvxEngine.php", EngineFile { ir }.render()),
+        ("lib/engine/access.php", EngineAccessFile { ir }.render()),
         ("lib/engine/batch.php", EngineBatchFile { ir }.render()),
         ("lib/engine/create.php", EngineCreateFile { ir }.render()),
         (

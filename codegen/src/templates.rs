@@ -31,6 +31,7 @@ templates! {
     ServiceFile => "module/lib/FlvxService.php",
     ForwardPolicyFile => "module/lib/FlvxForwardPolicy.php",
     EngineFile => "module/lib/FlvxEngine.php",
+    EngineAccessFile => "module/lib/engine/access.php",
     EngineBatchFile => "module/lib/engine/batch.php",
     EngineCreateFile => "module/lib/engine/create.php",
     EngineCustomerFile => "module/lib/engine/customer.php",

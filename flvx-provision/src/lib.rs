@@ -6,6 +6,7 @@
 //!   reset traffic, sync, and the customer's own forwards;
 //! - [`policy`]: where a customer's forward may send traffic and listen;
 //! - [`usage`] and [`views`]: traffic for a whole server in one call, and display models;
+//! - [`secret`]: the panel password of products that give customers no panel access;
 //! - [`store`]: what a service remembers, behind a compare-and-swap trait, in memory or
 //!   (features `sqlite`, `postgres`) in a database;
 //! - [`messages`]: every user-facing sentence, in English and Chinese.
@@ -20,6 +21,7 @@ pub mod plan;
 pub mod policy;
 pub mod refusals;
 pub mod schema;
+pub mod secret;
 pub mod store;
 pub mod usage;
 pub mod views;

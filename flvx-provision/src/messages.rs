@@ -627,6 +627,16 @@ catalogue! {
         en: "Service {service}: forward {forward}, paused by the panel, has been resumed: the service is within its quota, not expired and not suspended.",
         zh: "服务 {service}：被面板暂停的转发 {forward} 已恢复：该服务在流量额度内、未到期且未暂停。"
     }
+    /// Reconciliation: the panel password became the module's secret.
+    RepairLoginClosed = "repair_login_closed" {
+        en: "Service {service}: the panel password is now a secret only this module knows, because the product gives customers no panel access.",
+        zh: "服务 {service}：面板密码已改为仅本模块知道的密钥，因为该产品不提供客户面板访问。"
+    }
+    /// Reconciliation: the panel password became the service password again.
+    RepairLoginOpened = "repair_login_opened" {
+        en: "Service {service}: the panel password is the service password again, because the product gives customers panel access.",
+        zh: "服务 {service}：面板密码已恢复为服务密码，因为该产品提供客户面板访问。"
+    }
     /// Module log: the user is gone.
     RepairMissing = "repair_missing" {
         en: "Service {service}: its panel user {user} is no longer on the panel. Use \"Sync from panel\" to create it again.",

@@ -76,6 +76,9 @@ pub struct Plan {
     pub allowed_networks: Vec<Network>,
     /// The seller's entry-port range; `None` leaves it to the nodes' ranges.
     pub entry_ports: Option<(u16, u16)>,
+    /// Whether the customer may log in to the panel itself; without, the panel password
+    /// is a secret only the module knows ([`crate::secret`]).
+    pub panel_access: bool,
 }
 
 impl Plan {
@@ -106,6 +109,7 @@ impl Plan {
             allowed_networks: networks::parse_list(&get("allowed_target_networks")?.text)
                 .unwrap_or_default(),
             entry_ports: port::parse_range(&get("entry_port_range")?.text).flatten(),
+            panel_access: get("customer_panel_access")?.text != "no",
         })
     }
 

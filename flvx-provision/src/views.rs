@@ -218,7 +218,7 @@ impl Engine {
         let mut view = if record.suspended {
             self.admin_view(service, user, &context).await?
         } else {
-            let customer = self.customer(service, &service.username());
+            let customer = self.customer(service, &record);
             match customer.package().await {
                 Ok(package) => service_view(&package, &context),
                 // Disabled by the panel itself (expired, quota): 3.0 refuses the customer's
@@ -234,7 +234,8 @@ impl Engine {
                 }
             }
         };
-        view.login = Some(PanelLogin {
+        // Without panel access the panel password is the module's secret: nothing to show.
+        view.login = service.plan.panel_access.then(|| PanelLogin {
             address: settings.login_address.clone(),
             username: service.username(),
             password: service.password.clone(),

@@ -8,6 +8,7 @@ mod common;
 use common::stores::TestDb;
 use flvx_api::ids::{BindingId, ForwardId, TunnelId, UserId};
 use flvx_api::units::EpochMs;
+use flvx_provision::secret::PanelSecret;
 use flvx_provision::store::{ServiceStore, StoreError, Version};
 use flvx_provision::{ProvisionError, ServiceRecord};
 use std::collections::BTreeMap;
@@ -28,6 +29,7 @@ fn full_record(seed: i64) -> ServiceRecord {
         terminated: true,
         repause_tunnels: vec![TunnelId(9), TunnelId(1)],
         pushed_expiry: Some(EpochMs(1_767_225_600_000 + seed)),
+        panel_secret: Some(PanelSecret::new(format!("secret-{seed}-密"))),
     }
 }
 

@@ -118,12 +118,18 @@ pub struct Step {
     /// The expected panel calls on FLVX 3.0, where they differ from `calls`.
     pub calls_v3: Option<Vec<String>>,
 
+    /// Two actions on one service at once, as WHMCS runs two requests side by side
+    /// ([`crate::conformance_support::pair::Pair::together`]).
+    pub together: Option<Vec<Step>>,
+
     /// A panel event: `add_traffic`, `advance_days`, `daily_job`, `delete_user`,
     /// `create_user`, `rename_user` (the service's customer renames itself to `name`),
     /// `legacy_account` (the 1.0 module provisioned the service: a user `name` with
     /// `password`, bound to `tunnel`, and the 1.0 custom fields; the service Active),
     /// `server_sync_import` (WHMCS Server Sync imported panel user `name` as the service:
     /// its username, the service password `password`, Active),
+    /// `customer_login` (the service's customer logs in to the panel with the password
+    /// WHMCS shows; `expect`: `success` or `refused`),
     /// `nodes`, `expire_tokens`, `clear_faults`, `server_down`.
     pub event: Option<String>,
     /// advance_days: how many.

@@ -21,6 +21,10 @@ use std::time::Duration;
 
 /// The module's request timeout in these tests (both runtimes).
 pub const TIMEOUT_MS: u64 = 2_000;
+/// The latency of an injected `slow` fault: well within [`TIMEOUT_MS`], and long enough for
+/// a second request started beside the slowed one to arrive while it waits (a WebAssembly
+/// PHP takes about 0.5 s to start).
+pub const SLOW_MS: u64 = 1_200;
 /// The latency of an injected `timeout` fault: well beyond [`TIMEOUT_MS`].
 pub const LATENCY_MS: u64 = 3_500;
 /// A hostile name, for the escaping checks.
@@ -40,6 +44,23 @@ impl Panel {
         match self {
             Panel::Fake(p) => p,
             Panel::Live => panic!("this needs a fake panel"),
+        }
+    }
+
+    /// Waits until a request since `from` got a `slow` (latency) fault: the panel is then
+    /// holding that request's answer. Gives up after 15 s (the next step then fails).
+    pub async fn slowed_since(&self, from: usize) {
+        let Panel::Fake(p) = self else { return };
+        for _ in 0..3_000 {
+            let journal = p.journal();
+            let slowed = journal
+                .iter()
+                .skip(from)
+                .any(|e| matches!(e.fault, Some(Fault::Latency(_))));
+            if slowed {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
         }
     }
 
@@ -365,8 +386,10 @@ impl Pair {
         } else if step.fault.is_some() {
             self.fault(step);
             Ok(())
+        } else if let Some(steps) = &step.together {
+            self.together(steps).await
         } else {
-            Err("a step needs \"do\", \"event\" or \"fault\"".into())
+            Err("a step needs \"do\", \"event\", \"fault\" or \"together\"".into())
         }
     }
 
@@ -482,6 +505,106 @@ impl Pair {
             php_calls: self.php_panel.comparable_calls_since(php_from),
             rust: rust_answer,
             php: php_answer,
+        }
+    }
+
+    /// Two WHMCS actions at once, as WHMCS runs two requests on one service side by side:
+    /// on each runtime the first starts, a `slow` fault set before holds the panel's
+    /// answer to one of its requests, and the second starts once the panel has that
+    /// request, so it runs while the first is in flight. Which finishes
+    /// first is each runtime's own affair (the PHP module serialises them with its service
+    /// lock; a Rust caller runs an operation again when the engine's compare-and-swap
+    /// refused its save), so the outcomes are compared as multisets, each step's `expect`
+    /// must be among them, the calls are not compared, and the panel states must be equal.
+    /// The next step compares the records.
+    pub async fn together(&mut self, steps: &[Step]) -> Result<(), String> {
+        let [first, second] = steps else {
+            return Err("together needs exactly two steps".into());
+        };
+        let now = self.now;
+        let (mut rust_calls, mut php_calls) = (Vec::new(), Vec::new());
+        for step in [first, second] {
+            let service = self.service_of(step);
+            self.rust_whmcs.prepare(step, service, now);
+            self.php_whmcs.prepare(step, service, now);
+            rust_calls.push(self.call(Which::Rust, step, service).await);
+            php_calls.push(self.call(Which::Php, step, service).await);
+        }
+        let (rust_from, php_from) = (self.rust_panel.journal_len(), self.php_panel.journal_len());
+        let Pair {
+            rust,
+            php,
+            rust_whmcs,
+            php_whmcs,
+            rust_ids,
+            php_ids,
+            rust_panel,
+            php_panel,
+            ..
+        } = self;
+        let (rust_answers, php_answers) = tokio::join!(
+            rust.run_together(
+                rust_whmcs,
+                rust_ids,
+                [&rust_calls[0], &rust_calls[1]],
+                now,
+                rust_panel.slowed_since(rust_from),
+            ),
+            php.run_together(
+                php_whmcs,
+                php_ids,
+                [&php_calls[0], &php_calls[1]],
+                now,
+                php_panel.slowed_since(php_from),
+            ),
+        );
+        let mut problems: Vec<String> = php_answers
+            .iter()
+            .flat_map(|a| a.problems.iter().map(|p| format!("PHP: {p}")))
+            .collect();
+        for (call, answer) in rust_calls.iter().zip(&rust_answers) {
+            if answer.outcome == Outcome::Success {
+                self.rust_whmcs.after_success(&call.function, call.service);
+            }
+        }
+        for (call, answer) in php_calls.iter().zip(&php_answers) {
+            if answer.outcome == Outcome::Success {
+                self.php_whmcs.after_success(&call.function, call.service);
+            }
+        }
+        let labels = |outcomes: Vec<&Outcome>| {
+            let mut labels: Vec<String> = outcomes.iter().map(|o| o.label().to_owned()).collect();
+            labels.sort();
+            labels
+        };
+        let rust_labels = labels(rust_answers.iter().map(|a| &a.outcome).collect());
+        let php_labels = labels(php_answers.iter().map(|a| &a.outcome).collect());
+        let v3 = self.version >= PanelVersion::V3_0;
+        let mut expected: Vec<String> = [first, second]
+            .iter()
+            .map(|s| match (&s.expect_v3, v3) {
+                (Some(on_v3), true) => on_v3.clone(),
+                _ => s.expect.clone().unwrap_or_else(|| "success".into()),
+            })
+            .collect();
+        expected.sort();
+        if rust_labels != php_labels {
+            problems.push(format!(
+                "outcomes differ: Rust {rust_labels:?}, PHP {php_labels:?}"
+            ));
+        }
+        if rust_labels != expected {
+            problems.push(format!(
+                "expected the outcomes {expected:?}, Rust got {rust_labels:?}"
+            ));
+        }
+        let (a, b) = (self.rust_panel.state(), self.php_panel.state());
+        if a != b {
+            problems.push(format!("panel states differ: {}", first_difference(&a, &b)));
+        }
+        match problems.is_empty() {
+            true => Ok(()),
+            false => Err(problems.join("\n    ")),
         }
     }
 
@@ -754,6 +877,31 @@ impl Pair {
                         .map_err(|e| e.to_string())?;
                 }
             }
+            "customer_login" => {
+                // The service's customer tries the password WHMCS shows on the panel's
+                // own login: `expect` is `success` or `refused`.
+                let want = step
+                    .expect
+                    .as_deref()
+                    .ok_or("customer_login needs expect")?;
+                for which in [Which::Rust, Which::Php] {
+                    let (_, whmcs, _, admin) = self.side(which);
+                    let svc = whmcs.svc(service);
+                    let customer = admin.acting_as(flvx_api::Credentials::password(
+                        svc.username(),
+                        svc.password.clone(),
+                    ));
+                    let got = match customer.package().await {
+                        Ok(_) => "success",
+                        Err(_) => "refused",
+                    };
+                    if got != want {
+                        return Err(format!(
+                            "{which:?}: the customer's login: {got}, not {want}"
+                        ));
+                    }
+                }
+            }
             "panel_forward" => {
                 // The service's customer adds a forward on the panel itself, past the
                 // module's checks (`post`: tunnel_id, name, target, optional port).
@@ -971,6 +1119,7 @@ pub fn fault_of(kind: &str, message: Option<&str>) -> Fault {
         "expired_token" => Fault::ExpiredToken,
         "token_refused" => Fault::TokenRefused,
         "timeout" => Fault::Latency(Duration::from_millis(LATENCY_MS)),
+        "slow" => Fault::Latency(Duration::from_millis(SLOW_MS)),
         "connection_drop" => Fault::ConnectionDrop,
         other => panic!("unknown fault {other}"),
     }
@@ -996,6 +1145,10 @@ pub fn describe(step: &Step) -> String {
     }
     if let Some(e) = &step.event {
         return format!("event {e}");
+    }
+    if let Some(steps) = &step.together {
+        let names: Vec<String> = steps.iter().map(describe).collect();
+        return format!("together: {}", names.join(" + "));
     }
     format!(
         "fault {} on {}",

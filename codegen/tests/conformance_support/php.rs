@@ -220,12 +220,45 @@ impl PhpSide {
         overrides: &Map<String, Value>,
     ) -> PhpAnswer {
         let request = self.request(whmcs, ids, call, now, down, overrides);
+        let out = self.exec(&request).await;
+        self.absorb(whmcs, call, out)
+    }
+
+    /// Runs two WHMCS actions at once, each in its own `php` process on the one database
+    /// (as two WHMCS requests side by side), the second once `gate` is ready.
+    pub async fn run_together(
+        &mut self,
+        whmcs: &Whmcs,
+        ids: &Ids,
+        calls: [&Call; 2],
+        now: i64,
+        gate: impl std::future::Future<Output = ()>,
+    ) -> [PhpAnswer; 2] {
+        let none = Map::new();
+        let requests = calls.map(|call| self.request(whmcs, ids, call, now, None, &none));
+        let second = async {
+            gate.await;
+            self.exec(&requests[1]).await
+        };
+        let (first, second) = tokio::join!(self.exec(&requests[0]), second);
+        [
+            self.absorb(whmcs, calls[0], first),
+            self.absorb(whmcs, calls[1], second),
+        ]
+    }
+
+    /// One `php` process answering `request`.
+    async fn exec(&self, request: &Value) -> std::process::Output {
         let args = vec![
             script("whmcs.php").display().to_string(),
             module_dir().display().to_string(),
         ];
         let env = vec![("FLVX_TEST_DB".to_owned(), self.db.display().to_string())];
-        let out = php(args, env, ascii_json(&request).into_bytes()).await;
+        php(args, env, ascii_json(request).into_bytes()).await
+    }
+
+    /// The answer of one `php` process, its module log and tokens kept.
+    fn absorb(&mut self, whmcs: &Whmcs, call: &Call, out: std::process::Output) -> PhpAnswer {
         let stdout = String::from_utf8_lossy(&out.stdout);
         let stderr = String::from_utf8_lossy(&out.stderr);
         let mut problems = Vec::new();

@@ -11,6 +11,7 @@ use flvx_provision::dates::Date;
 use flvx_provision::engine::{ForwardRequest, LegacyAccount, PanelUserRef};
 use flvx_provision::messages::{Lang, Msg};
 use flvx_provision::policy::OfflineResolver;
+use flvx_provision::secret::{PanelSecret, SecretSource};
 use flvx_provision::views::{ServiceView, ViewSettings};
 use flvx_provision::{
     Engine, ForwardField, MemoryStore, Plan, PlanInput, ProvisionError, Service, ServiceRecord,
@@ -40,6 +41,16 @@ pub struct RustAnswer {
     pub detail: Option<Value>,
 }
 
+/// Panel secrets both runtimes can agree on: the PHP side's `flvx_test_secret` (whmcs.php)
+/// makes the same from the service id and the request's clock.
+struct ScenarioSecrets;
+
+impl SecretSource for ScenarioSecrets {
+    fn panel_secret(&self, service: &Service) -> PanelSecret {
+        PanelSecret::new(format!("secret-{}-{}", service.id, service.now.get()))
+    }
+}
+
 /// The engine, its store, and the WHMCS bandwidth columns UsageUpdate would write.
 pub struct RustSide {
     credentials: (String, String),
@@ -55,7 +66,8 @@ impl RustSide {
     pub fn new(url: &str, user: &str, password: &str, timeout: Duration) -> RustSide {
         let store = Arc::new(MemoryStore::new());
         let engine = Engine::new(client(url, user, password, timeout), store.clone())
-            .with_resolver(Arc::new(OfflineResolver));
+            .with_resolver(Arc::new(OfflineResolver))
+            .with_secrets(Arc::new(ScenarioSecrets));
         RustSide {
             credentials: (user.to_owned(), password.to_owned()),
             timeout,
@@ -89,7 +101,8 @@ impl RustSide {
                     client(&url, user, password, self.timeout),
                     self.store.clone(),
                 )
-                .with_resolver(Arc::new(OfflineResolver));
+                .with_resolver(Arc::new(OfflineResolver))
+                .with_secrets(Arc::new(ScenarioSecrets));
                 &down_engine
             }
             None => &self.engine,
@@ -129,18 +142,60 @@ impl RustSide {
             }
             function => {
                 let result = lifecycle(engine, function, svc, ids, call, now).await;
-                RustAnswer {
-                    outcome: match result {
-                        Ok(()) => Outcome::Success,
-                        Err(e) if is_client_function(function) => {
-                            Outcome::failure(e.customer_message(Lang::En))
-                        }
-                        Err(e) => Outcome::failure(e.message(Lang::En)),
-                    },
-                    detail: None,
-                }
+                answer(function, result)
             }
         }
+    }
+
+    /// Runs two lifecycle calls at once on the one engine and store, as two WHMCS
+    /// requests would, the second once `gate` is ready. A call whose save lost the
+    /// compare-and-swap to the other runs again, as the engine's callers do
+    /// ([`ProvisionError::is_conflict`]).
+    pub async fn run_together(
+        &self,
+        whmcs: &Whmcs,
+        ids: &Ids,
+        calls: [&Call; 2],
+        now: i64,
+        gate: impl std::future::Future<Output = ()>,
+    ) -> [RustAnswer; 2] {
+        let engine = &self.engine;
+        let second = async {
+            gate.await;
+            retrying(engine, whmcs, ids, calls[1], now).await
+        };
+        let first = retrying(engine, whmcs, ids, calls[0], now);
+        let (first, second) = tokio::join!(first, second);
+        [first, second]
+    }
+}
+
+/// A lifecycle call, run again (up to 3 times) when another one saved the record first.
+async fn retrying(engine: &Engine, whmcs: &Whmcs, ids: &Ids, call: &Call, now: i64) -> RustAnswer {
+    let svc = whmcs.svc(call.service);
+    let mut result = lifecycle(engine, &call.function, svc, ids, call, now).await;
+    for _ in 0..3 {
+        match &result {
+            Err(e) if e.is_conflict() => {
+                result = lifecycle(engine, &call.function, svc, ids, call, now).await
+            }
+            _ => break,
+        }
+    }
+    answer(&call.function, result)
+}
+
+/// The outcome of a lifecycle call as the module reports it.
+fn answer(function: &str, result: Result<(), ProvisionError>) -> RustAnswer {
+    RustAnswer {
+        outcome: match result {
+            Ok(()) => Outcome::Success,
+            Err(e) if is_client_function(function) => {
+                Outcome::failure(e.customer_message(Lang::En))
+            }
+            Err(e) => Outcome::failure(e.message(Lang::En)),
+        },
+        detail: None,
     }
 }
 

@@ -80,6 +80,13 @@ function flvx_test_resolve(string $host)
     return array('192.0.2.1');
 }
 define('FLVX_RESOLVER', 'flvx_test_resolve');
+define('FLVX_SECRET_SOURCE', 'flvx_test_secret');
+
+/** Panel secrets the Rust side makes alike (conformance_support/rust_side.rs). */
+function flvx_test_secret(int $serviceId, int $nowMs): string
+{
+    return 'secret-' . $serviceId . '-' . $nowMs;
+}
 
 /** A WHMCS service model (the `model` parameter): the tblhosting row and serviceProperties. */
 final class FlvxTestServiceModel
@@ -340,7 +347,13 @@ function flvx_test_record(int $serviceId)
     }
     $row = Capsule::table('mod_flvx_services')->where('serviceid', $serviceId)->first();
     // Decoded as objects, so an empty map stays {} on the way back out.
-    return $row === null ? null : json_decode((string) $row->record);
+    $record = $row === null ? null : json_decode((string) $row->record);
+    if (is_object($record) && isset($record->panel_secret) && is_string($record->panel_secret)) {
+        // Compared as the Rust record has it, once shown to be encrypted at rest.
+        $secret = $record->panel_secret;
+        $record->panel_secret = strpos($secret, 'enc:') === 0 ? decrypt($secret) : 'NOT ENCRYPTED: ' . $secret;
+    }
+    return $record;
 }
 
 /** Every panel token the module has cached, decrypted. */

@@ -4,6 +4,7 @@ use super::{Engine, Service, Stored, desired_binding, desired_user, user_status}
 use crate::error::{PanelContext, ProvisionError};
 use crate::messages::Msg;
 use crate::store::ServiceRecord;
+use flvx_api::SecretString;
 use flvx_api::models::{NewUser, User, UserUpdate};
 use flvx_api::panel_messages::NAME_TAKEN;
 use flvx_api::recipes;
@@ -48,8 +49,15 @@ impl Engine {
         record.username = Some(service.username());
         record.create_pending = true;
         record.pushed_expiry = Some(sent_expiry);
+        // Without panel access the secret is saved before the create, like the marker:
+        // every attempt sends the same one, and it proves an adopted user is ours.
+        self.login_change(service, &mut record);
         self.save(service.id, &mut record).await?;
-        let user = match self.create_or_adopt(service, &original, sent_expiry).await {
+        let password = service.panel_password(&record).clone();
+        let user = match self
+            .create_or_adopt(service, &original, sent_expiry, &password)
+            .await
+        {
             Ok(user) => user,
             Err(e @ ProvisionError::UserNotOurs { .. }) => {
                 // The name was someone else's all along: none of our creates took effect.
@@ -95,20 +103,21 @@ impl Engine {
         Ok(record)
     }
 
-    /// `user/create`; if the name is taken, adopt the user only when this service's
-    /// password logs in as it (or free the name from another service's user renamed to
-    /// it), and bring it up to the plan. A user created on a retry with
+    /// `user/create` with the panel `password`; if the name is taken, adopt the user only
+    /// when that password logs in as it (or free the name from another service's user
+    /// renamed to it), and bring it up to the plan. A user created on a retry with
     /// an older sent expiry (products without a due date) gets the current expiry too.
     async fn create_or_adopt(
         &self,
         service: &Service,
         original: &ServiceRecord,
         sent_expiry: EpochMs,
+        password: &SecretString,
     ) -> Result<User, ProvisionError> {
         let username = service.username();
         let new = NewUser {
             user: username.clone(),
-            password: service.password.clone(),
+            password: password.clone(),
             flow: service.plan.quota,
             num: service.plan.max_forwards,
             exp_time: sent_expiry,
@@ -149,7 +158,7 @@ impl Engine {
             return Err(ProvisionError::UserNotOurs { username });
         }
         if adopting || sent_expiry != service.expiry() {
-            let password = Some(service.password.clone());
+            let password = Some(password.clone());
             let max_conn = service.plan.max_connections.or(user.max_conn);
             let status = user_status(original);
             let update = desired_user(service, user.id, status, password, max_conn);
@@ -171,7 +180,7 @@ impl Engine {
         new: &NewUser,
     ) -> Result<bool, ProvisionError> {
         let username = service.username();
-        if original.create_pending && self.owns_user(service, &username, ACTION).await? {
+        if original.create_pending && self.owns_user(&username, &new.password, ACTION).await? {
             return Ok(true);
         }
         if self.reclaim_name(service).await? {
@@ -212,8 +221,12 @@ impl Engine {
 /// The panel trims passwords before storing them but not at login (panel behaviour §10.11), so a
 /// blank or space-padded password could never log in; 3.0's bcrypt refuses more than 72
 /// bytes (refused on 2.1 too, so the service keeps working after a panel upgrade). Both
-/// are refused before any call.
+/// are refused before any call. Without panel access the service password never reaches
+/// the panel, and is not checked.
 pub(crate) fn check_password(service: &Service) -> Result<(), ProvisionError> {
+    if !service.plan.panel_access {
+        return Ok(());
+    }
     let password = flvx_api::ExposeSecret::expose_secret(&service.password);
     if password.trim().is_empty() || password.trim() != password {
         return Err(ProvisionError::InvalidPassword);

@@ -3,13 +3,14 @@
 //! 2.1 panel never enforces max forwards (§3.1); this does, also against concurrent adds,
 //! and the forward policy ([`crate::policy`]).
 
-use super::{Engine, Service};
+use super::{Engine, Service, Stored};
 use crate::error::{ForwardField, PanelContext, ProvisionError};
 use crate::messages::Msg;
 use crate::plan::Plan;
 use crate::policy;
 use crate::policy::port::EntryNodes;
 use crate::policy::target::{OwnAddresses, Target, check_address, parse_targets};
+use crate::store::{ServiceId, ServiceRecord};
 use flvx_api::FlvxApi;
 use flvx_api::ids::{ForwardId, TunnelId};
 use flvx_api::models::{Forward, NewForward, Node};
@@ -34,8 +35,8 @@ pub struct ForwardRequest {
 impl Engine {
     /// The customer's forwards. Calls (as the customer): `forward/list`.
     pub async fn forwards(&self, service: &Service) -> Result<Vec<Forward>, ProvisionError> {
-        let (record, user) = self.provisioned(service.id).await?;
-        self.with_customer(service, user, &record, |c| async move {
+        let (mut record, user) = self.provisioned(service.id).await?;
+        self.with_customer(service, user, &mut record, |c| async move {
             c.list_forwards().await
         })
         .await?
@@ -57,7 +58,7 @@ impl Engine {
         request: &ForwardRequest,
     ) -> Result<Forward, ProvisionError> {
         let targets = check_request(request, &service.plan)?;
-        let (record, user) = self.provisioned(service.id).await?;
+        let (mut record, user) = self.provisioned(service.id).await?;
         if record.suspended {
             return Err(ProvisionError::ServiceSuspended);
         }
@@ -98,10 +99,10 @@ impl Engine {
             let new = new.clone();
             async move { c.create_forward(&new).await }
         };
-        self.with_customer(service, user, &record, create)
+        self.with_customer(service, user, &mut record, create)
             .await?
             .during(ACTION)?;
-        let customer = self.customer(service, &service.username());
+        let customer = self.customer(service, &record);
         let forwards = customer.list_forwards().await.during(ACTION)?;
         let created = newest_named(&forwards, &new)?;
         self.keep_within_limit(customer.as_ref(), &forwards, created.id, max)
@@ -206,14 +207,16 @@ impl Engine {
         id: ForwardId,
     ) -> Result<(), ProvisionError> {
         let (mut record, user) = self.provisioned(service.id).await?;
-        self.with_customer(service, user, &record, |c| async move {
+        self.with_customer(service, user, &mut record, |c| async move {
             c.delete_forward(id).await
         })
         .await?
         .map_err(|e| not_found(e, id))?;
-        record.customer_paused.retain(|f| *f != id);
-        record.suspended_forwards.retain(|f| *f != id);
-        self.save(service.id, &mut record).await
+        self.save_customer_change(service.id, record, |r| {
+            r.customer_paused.retain(|f| *f != id);
+            r.suspended_forwards.retain(|f| *f != id);
+        })
+        .await
     }
 
     /// Pauses one of the customer's forwards and remembers that the customer chose to, so
@@ -224,17 +227,19 @@ impl Engine {
         id: ForwardId,
     ) -> Result<(), ProvisionError> {
         let (mut record, user) = self.provisioned(service.id).await?;
-        self.with_customer(service, user, &record, |c| async move {
+        self.with_customer(service, user, &mut record, |c| async move {
             c.pause_forward(id).await
         })
         .await?
         .map_err(|e| not_found(e, id))?;
-        if !record.customer_paused.contains(&id) {
-            record.customer_paused.push(id);
-        }
-        // Paused by the customer during a suspension: unsuspend must leave it paused.
-        record.suspended_forwards.retain(|f| *f != id);
-        self.save(service.id, &mut record).await
+        self.save_customer_change(service.id, record, |r| {
+            if !r.customer_paused.contains(&id) {
+                r.customer_paused.push(id);
+            }
+            // Paused by the customer during a suspension: unsuspend must leave it paused.
+            r.suspended_forwards.retain(|f| *f != id);
+        })
+        .await
     }
 
     /// Resumes one of the customer's forwards; refused while the service is suspended.
@@ -248,15 +253,42 @@ impl Engine {
         if record.suspended {
             return Err(ProvisionError::ServiceSuspended);
         }
-        self.with_customer(service, user, &record, |c| async move {
+        self.with_customer(service, user, &mut record, |c| async move {
             c.resume_forward(id).await
         })
         .await?
         .map_err(|e| not_found(e, id))?;
-        record.customer_paused.retain(|f| *f != id);
-        self.save(service.id, &mut record).await
+        self.save_customer_change(service.id, record, |r| {
+            r.customer_paused.retain(|f| *f != id);
+        })
+        .await
+    }
+
+    /// Saves a customer's change of its own forwards to the record. The panel call is
+    /// done and must not be lost, and the change touches only the customer's lists, so
+    /// when another operation saved the record meanwhile (an admin's suspend during a slow
+    /// pause, say) the change is made again on that newer record rather than refused.
+    async fn save_customer_change(
+        &self,
+        id: ServiceId,
+        mut record: Stored,
+        change: impl Fn(&mut ServiceRecord),
+    ) -> Result<(), ProvisionError> {
+        for _ in 0..MAX_CUSTOMER_SAVES {
+            change(&mut record);
+            match self.save(id, &mut record).await {
+                Err(e) if e.is_conflict() => record = self.load(id).await?,
+                done => return done,
+            }
+        }
+        change(&mut record);
+        self.save(id, &mut record).await
     }
 }
+
+/// How often a customer's change is made again on a newer record before the conflict
+/// is reported (each retry means yet another operation saved in between).
+const MAX_CUSTOMER_SAVES: usize = 4;
 
 impl Engine {
     /// Zeroes one forward's own traffic counter, where the product lets customers (3.0
@@ -267,12 +299,12 @@ impl Engine {
         service: &Service,
         id: ForwardId,
     ) -> Result<(), ProvisionError> {
-        let (record, user) = self.provisioned(service.id).await?;
+        let (mut record, user) = self.provisioned(service.id).await?;
         if !service.plan.forward_traffic_reset {
             return Err(ProvisionError::ForwardResetNotOffered);
         }
         let reset = |c: Arc<dyn FlvxApi>| async move { c.reset_forward_traffic(id).await };
-        self.with_customer(service, user, &record, reset)
+        self.with_customer(service, user, &mut record, reset)
             .await?
             .map_err(|e| not_found(e, id))
     }

@@ -186,7 +186,7 @@ impl Engine {
             return Ok(false);
         };
         if self.store.service_of_user(user.id).await?.is_some()
-            || !self.owns_user(service, username, action).await?
+            || !self.owns_user(username, &service.password, action).await?
         {
             return Ok(false);
         }
@@ -265,11 +265,10 @@ impl Engine {
                 found: found.user,
             });
         }
-        let probe = Service {
-            password: legacy.password.clone(),
-            ..service.clone()
-        };
-        if !self.owns_user(&probe, &legacy.username, ACTION).await? {
+        if !self
+            .owns_user(&legacy.username, &legacy.password, ACTION)
+            .await?
+        {
             return Err(ProvisionError::LegacyPasswordMismatch {
                 username: legacy.username.clone(),
             });

@@ -95,6 +95,8 @@ impl Engine {
         record.username = Some(name);
         record.create_pending = false;
         record.terminated = false;
+        // A secret of an earlier user is not this one's password: Sync sets a new one.
+        record.panel_secret = None;
         self.save(service.id, &mut record).await?;
         self.sync_stored(service).await?;
         self.change_password(service).await

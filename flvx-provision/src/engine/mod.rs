@@ -10,6 +10,7 @@
 //! (`forward/list`, `forward/batch-pause`) is left out: 3.0 pauses re-pushed forwards
 //! again itself.
 
+mod access;
 mod batch;
 mod create;
 mod customer;
@@ -36,6 +37,7 @@ use crate::error::{PanelContext, ProvisionError};
 use crate::messages::Msg;
 use crate::plan::{Plan, TrafficReset};
 use crate::policy::{Resolver, SystemResolver};
+use crate::secret::{RandomSecrets, SecretSource};
 use crate::store::{ServiceId, ServiceRecord, ServiceStore, Versioned};
 use flvx_api::ids::{ForwardId, TunnelId, UserId};
 use flvx_api::models::{BindingAssign, Forward, User, UserUpdate};
@@ -57,7 +59,8 @@ pub struct Service {
     /// without a due date counts from it, so its expiry never moves. `None` counts from
     /// `now`, which moves the expiry on every action: pass it.
     pub registered: Option<Date>,
-    /// The customer's panel password (the service password).
+    /// The service password WHMCS shows the customer: the panel password when the product
+    /// gives panel access ([`Service::panel_password`]).
     pub password: SecretString,
     /// The current time, passed in so that both runtimes compute the same expiry.
     pub now: EpochMs,
@@ -112,6 +115,7 @@ pub struct Engine {
     store: Arc<dyn ServiceStore>,
     customers: Mutex<HashMap<String, Arc<dyn FlvxApi>>>,
     resolver: Arc<dyn Resolver>,
+    secrets: Arc<dyn SecretSource>,
 }
 
 impl Engine {
@@ -123,6 +127,7 @@ impl Engine {
             store,
             customers: Mutex::new(HashMap::new()),
             resolver: Arc::new(SystemResolver),
+            secrets: Arc::new(RandomSecrets),
         }
     }
 
@@ -130,6 +135,13 @@ impl Engine {
     /// with `resolver`, for example [`crate::policy::OfflineResolver`] in tests.
     pub fn with_resolver(mut self, resolver: Arc<dyn Resolver>) -> Self {
         self.resolver = resolver;
+        self
+    }
+
+    /// The same engine taking new panel secrets from `secrets` (products without customer
+    /// panel access), for example a test that needs to know them.
+    pub fn with_secrets(mut self, secrets: Arc<dyn SecretSource>) -> Self {
+        self.secrets = secrets;
         self
     }
 
@@ -266,15 +278,18 @@ impl Engine {
             .during(action)
     }
 
-    /// A handle acting as the service's customer, cached so its token is reused.
-    pub(crate) fn customer(&self, service: &Service, username: &str) -> Arc<dyn FlvxApi> {
+    /// A handle acting as the service's customer, with the panel password of `record`,
+    /// cached so its token is reused.
+    pub(crate) fn customer(&self, service: &Service, record: &ServiceRecord) -> Arc<dyn FlvxApi> {
+        let username = service.username();
         let mut cache = self.customers.lock().unwrap_or_else(|p| p.into_inner());
         cache
-            .entry(username.to_owned())
+            .entry(username.clone())
             .or_insert_with(|| {
-                let password = flvx_api::ExposeSecret::expose_secret(&service.password);
+                let password = service.panel_password(record);
+                let password = flvx_api::ExposeSecret::expose_secret(password);
                 self.api
-                    .acting_as(Credentials::password(username, password))
+                    .acting_as(Credentials::password(&username, password))
             })
             .clone()
     }

@@ -26,8 +26,9 @@ impl Engine {
         let action = Msg::ActionChangePackage;
         let (mut record, user) = self.provisioned(service.id).await?;
         self.check_panel_supports(&service.plan, action).await?;
+        let password = self.login_change(service, &mut record);
         let update = self
-            .user_update(service, user, user_status(&record), None, action)
+            .user_update(service, user, user_status(&record), password, action)
             .await?;
         self.api.update_user(&update).await.during(action)?;
         record.pushed_expiry = Some(update.exp_time);
@@ -46,6 +47,8 @@ impl Engine {
     }
 
     /// Sets a new panel password; everything else is written unchanged. Calls: `user/update`.
+    /// Without customer panel access the service password is not the panel's: nothing is
+    /// called, unless the option changed and the panel password changes with it.
     pub async fn change_password(
         &self,
         service: &Service,
@@ -53,7 +56,11 @@ impl Engine {
         let action = Msg::ActionChangePassword;
         super::create::check_password(service)?;
         let (mut record, user) = self.provisioned(service.id).await?;
-        let password = Some(service.password.clone());
+        let change = self.login_change(service, &mut record);
+        if change.is_none() && !service.plan.panel_access {
+            return Ok(record.into_inner());
+        }
+        let password = Some(service.panel_password(&record).clone());
         let update = self
             .user_update(service, user, user_status(&record), password, action)
             .await?;
@@ -91,7 +98,8 @@ impl Engine {
         let expired = super::repush::expiry_passed(&record, service);
         // The read above already holds the panel's connection cap (3.0): no second read.
         let max_conn = service.plan.max_connections.or(found.max_conn);
-        let update = desired_user(service, user, user_status(&record), None, max_conn);
+        let password = self.login_change(service, &mut record);
+        let update = desired_user(service, user, user_status(&record), password, max_conn);
         self.api.update_user(&update).await.during(action)?;
         record.pushed_expiry = Some(update.exp_time);
         let mut repushed = match expired {

@@ -5,16 +5,16 @@
 //! against the nodes' own addresses) and only what drifted is written.
 
 use super::batch::BatchOp;
-use super::{Engine, Service, desired_user, user_status};
+use super::{Engine, Service, Stored, desired_user, user_status};
 use crate::error::{PanelContext, ProvisionError};
 use crate::messages::Msg;
 use crate::policy::target::{OwnAddresses, check_address, parse_targets};
 use crate::policy::{self};
 use crate::store::{ServiceId, ServiceRecord};
 use crate::usage::{ServiceUsage, usage_from_users};
-use flvx_api::PanelVersion;
 use flvx_api::ids::{ForwardId, UserId};
 use flvx_api::models::{Forward, User, UserUpdate};
+use flvx_api::{PanelVersion, SecretString};
 use std::collections::HashMap;
 use std::net::IpAddr;
 
@@ -67,6 +67,14 @@ pub enum Repair {
         /// Why.
         reason: PauseReason,
     },
+    /// The panel password changed with the product's customer panel access: to a secret
+    /// only the module knows, or (`access`) back to the service password.
+    PanelLogin {
+        /// The service.
+        service: ServiceId,
+        /// Whether the product now gives customer panel access.
+        access: bool,
+    },
     /// A forward the panel paused (quota, expiry) was resumed: the service is back
     /// under its quota, not expired, not suspended, and the customer did not pause it.
     Resumed {
@@ -94,7 +102,10 @@ pub struct Reconciliation {
 /// What drifted on one service.
 #[derive(Debug, Default)]
 struct Drift {
+    /// The update putting the user back to the plan, when it differs from it.
     user: Option<UserUpdate>,
+    /// The new panel password, when the product's customer panel access changed.
+    login: Option<SecretString>,
     pause: Vec<(ForwardId, PauseReason)>,
     resume: Vec<ForwardId>,
 }
@@ -106,13 +117,14 @@ impl Engine {
     /// forwards with refused targets or entry ports; resumes what the panel paused once the
     /// service is under quota, not expired, not suspended and the customer did not pause it
     /// (one `forward/batch-pause` and one `forward/batch-resume` per drifted service).
+    /// A service whose product's customer panel access changed gets its new panel password
+    /// with that update, and its record is saved after it (the only record written).
     /// Calls: `user/list`, `forward/list`, `node/list` (when the services have forwards),
-    /// then only the repairs. Services not provisioned or terminated are left out. Records
-    /// are read, never written.
+    /// then only the repairs. Services not provisioned or terminated are left out.
     pub async fn reconcile(&self, services: &[Service]) -> Result<Reconciliation, ProvisionError> {
         let mut owned = Vec::new();
         for service in services {
-            let record = self.load(service.id).await?.into_inner();
+            let record = self.load(service.id).await?;
             if let (Some(user), false) = (record.user_id, record.terminated) {
                 owned.push((service, record, user));
             }
@@ -128,14 +140,15 @@ impl Engine {
         let checks = self.forward_checks(&owned, &forwards).await?;
         let version = self.version(ACTION).await?;
         let users: HashMap<UserId, &User> = users.iter().map(|u| (u.id, u)).collect();
-        for (service, record, id) in &owned {
+        for (service, record, id) in &mut owned {
             let Some(user) = users.get(id) else {
                 report.missing.push(service.id);
                 continue;
             };
             let theirs = forwards_by_age(&forwards, *id);
-            let drift = drift(service, record, user, &theirs, &checks, version);
-            if let Err(e) = self.repair(service, user, drift, &mut report).await {
+            let mut drift = drift(service, record, user, &theirs, &checks, version);
+            drift.login = self.login_change(service, record);
+            if let Err(e) = self.repair(service, user, record, drift, &mut report).await {
                 report.failed.push((service.id, e));
             }
         }
@@ -147,16 +160,32 @@ impl Engine {
         &self,
         service: &Service,
         user: &User,
+        record: &mut Stored,
         drift: Drift,
         report: &mut Reconciliation,
     ) -> Result<(), ProvisionError> {
-        if let Some(update) = &drift.user {
-            self.api.update_user(update).await.during(ACTION)?;
-            let renamed = (user.user != update.user).then(|| user.user.clone());
-            report.repairs.push(Repair::User {
-                service: service.id,
-                renamed_from: renamed,
-            });
+        if drift.user.is_some() || drift.login.is_some() {
+            let mut update = match &drift.user {
+                Some(update) => update.clone(),
+                None => desired(service, record, user, self.version(ACTION).await?),
+            };
+            update.password = drift.login.clone();
+            self.api.update_user(&update).await.during(ACTION)?;
+            if drift.login.is_some() {
+                // After the panel took the password (access::login_change).
+                self.save(service.id, record).await?;
+                report.repairs.push(Repair::PanelLogin {
+                    service: service.id,
+                    access: service.plan.panel_access,
+                });
+            }
+            if drift.user.is_some() {
+                let renamed = (user.user != update.user).then(|| user.user.clone());
+                report.repairs.push(Repair::User {
+                    service: service.id,
+                    renamed_from: renamed,
+                });
+            }
         }
         let pause: Vec<ForwardId> = drift.pause.iter().map(|(id, _)| *id).collect();
         let paused = self.batch(user.id, &pause, BatchOp::Pause, ACTION).await?;
@@ -188,7 +217,7 @@ impl Engine {
     /// `node/list` (the nodes' own addresses) only when there is a forward to check.
     async fn forward_checks(
         &self,
-        owned: &[(&Service, ServiceRecord, UserId)],
+        owned: &[(&Service, Stored, UserId)],
         forwards: &[Forward],
     ) -> Result<HashMap<ForwardId, PauseReason>, ProvisionError> {
         let plans: HashMap<UserId, &Service> = owned.iter().map(|(s, _, u)| (*u, *s)).collect();
@@ -299,12 +328,7 @@ fn user_drift(
     user: &User,
     version: PanelVersion,
 ) -> Option<UserUpdate> {
-    let max_conn = match service.plan.max_connections {
-        Some(cap) => Some(cap),
-        None if version < PanelVersion::V3_0 => None,
-        None => Some(user.max_conn.unwrap_or(0)),
-    };
-    let want = desired_user(service, user.id, user_status(record), None, max_conn);
+    let want = desired(service, record, user, version);
     let quota = |set: Option<flvx_api::units::Gib>, has: Option<flvx_api::units::Gib>| {
         set.is_some_and(|gib| Some(gib) != has)
     };
@@ -319,6 +343,22 @@ fn user_drift(
         || quota(want.quota_limits.daily, windows.map(|q| q.daily_quota))
         || quota(want.quota_limits.monthly, windows.map(|q| q.monthly_quota));
     drifted.then_some(want)
+}
+
+/// The user as the plan has it, the password kept; on 3.0 with the panel's connection cap
+/// when the plan leaves it to the panel (the `user/list` already holds it).
+fn desired(
+    service: &Service,
+    record: &ServiceRecord,
+    user: &User,
+    version: PanelVersion,
+) -> UserUpdate {
+    let max_conn = match service.plan.max_connections {
+        Some(cap) => Some(cap),
+        None if version < PanelVersion::V3_0 => None,
+        None => Some(user.max_conn.unwrap_or(0)),
+    };
+    desired_user(service, user.id, user_status(record), None, max_conn)
 }
 
 /// Whether the panel would let the user's forwards run on traffic: within the plan's
@@ -354,6 +394,13 @@ impl Repair {
                     ("reason", reason.msg().text().get(lang)),
                 ],
             ),
+            Repair::PanelLogin { service, access } => {
+                let msg = match access {
+                    true => Msg::RepairLoginOpened,
+                    false => Msg::RepairLoginClosed,
+                };
+                msg.format(lang, &[("service", &service.to_string())])
+            }
             Repair::Resumed { service, forward } => Msg::RepairResumed.format(
                 lang,
                 &[

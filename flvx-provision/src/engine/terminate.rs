@@ -62,7 +62,8 @@ impl Engine {
         let Some(user) = found else {
             return Ok(None);
         };
-        match self.owns_user(service, &user.user, ACTION).await? {
+        let password = service.panel_password(record);
+        match self.owns_user(&user.user, password, ACTION).await? {
             true => Ok(Some(user.id)),
             false => Ok(None),
         }

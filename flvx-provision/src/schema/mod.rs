@@ -200,6 +200,7 @@ mod tests {
                 "forward_traffic_reset",
                 "allowed_target_networks",
                 "entry_port_range",
+                "customer_panel_access",
             ]
         );
         assert!(OPTIONS.len() <= MAX_OPTIONS);

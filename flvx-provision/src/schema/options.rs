@@ -342,4 +342,21 @@ pub const OPTIONS: &[OptionSpec] = &[
         size: 15,
         simple: false,
     },
+    OptionSpec {
+        key: "customer_panel_access",
+        label: Text {
+            en: "Customer panel access",
+            zh: "客户面板访问",
+        },
+        description: Text {
+            en: "yes: the client area shows the customer's panel login, and what the customer changes on the panel itself is put back by the daily reconciliation (up to a day later). no: the panel password is a secret only this module knows, the client area is the customer's only interface and every limit holds at once. A change applies at the next Sync, Change Package, Change Password or reconciliation",
+            zh: "\"yes\"：客户区显示客户的面板登录信息，客户直接在面板上做的更改由每日对账恢复（最多延迟一天）。\"no\"：面板密码是仅本模块知道的随机密钥，客户区是客户唯一的操作界面，所有限制即时生效。更改在下次同步、更换套餐、修改密码或对账时生效",
+        },
+        field: Field::Dropdown(YES_NO),
+        default: "yes",
+        rule: Rule::OneOf,
+        loader: None,
+        size: 0,
+        simple: false,
+    },
 ];

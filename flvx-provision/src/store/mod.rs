@@ -2,8 +2,9 @@
 //!
 //! The engine saves a record only after the panel confirmed what it describes, so a
 //! failed operation leaves the stored record as it was and a retry starts from the truth.
-//! Three fields are intents, written before the panel call they guard: the create-pending
-//! marker, the forwards a suspend is about to pause, and the tunnels about to be re-pushed.
+//! Four fields are intents, written before the panel call they guard: the create-pending
+//! marker, the forwards a suspend is about to pause, the tunnels about to be re-pushed,
+//! and the panel secret about to be set.
 //!
 //! # Compare-and-swap
 //!
@@ -42,6 +43,7 @@ pub use sqlite::SqliteStore;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use sqlx;
 
+use crate::secret::PanelSecret;
 use async_trait::async_trait;
 use flvx_api::ids::{BindingId, ForwardId, TunnelId, UserId};
 use flvx_api::units::EpochMs;
@@ -87,6 +89,9 @@ pub struct ServiceRecord {
     /// The last expiry pushed to the panel. Once it has passed, the panel's daily job may
     /// have disabled the user's bindings, which only a binding write re-enables (§4.4).
     pub pushed_expiry: Option<EpochMs>,
+    /// The panel password when the product gives the customer no panel access: a secret
+    /// only the module knows. Saved before the panel call that sets it.
+    pub panel_secret: Option<PanelSecret>,
 }
 
 /// The version of a stored record: [`Version::ABSENT`] when none was ever saved, then 1,

@@ -382,6 +382,8 @@ pub struct Opts {
     /// (empty: none).
     pub allowed_networks: String,
     pub entry_ports: String,
+    /// Customer panel access (`yes`/`no`).
+    pub panel_access: String,
 }
 
 impl Opts {
@@ -404,6 +406,7 @@ impl Opts {
             forward_reset: "no".into(),
             allowed_networks: String::new(),
             entry_ports: String::new(),
+            panel_access: "yes".into(),
         }
     }
 
@@ -427,6 +430,7 @@ impl Opts {
             &self.forward_reset,
             &self.allowed_networks,
             &self.entry_ports,
+            &self.panel_access,
         ]
         .iter()
         .map(|s| s.to_string())

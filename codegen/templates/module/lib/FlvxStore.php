@@ -13,13 +13,16 @@ if (!defined('WHMCS')) {
  * JSON in the module's own table `mod_flvx_services`, one row per WHMCS service: the
  * panel username and user id, binding ids by tunnel, the forwards unsuspend resumes, the
  * forwards the customer paused, the create-pending marker, the suspended flag, the
- * tunnels about to be re-assigned, and the last expiry pushed to the panel.
+ * tunnels about to be re-assigned, the last expiry pushed to the panel, and the panel
+ * secret of a product without customer panel access (encrypted with WHMCS's encrypt() in
+ * the table, plain in the array the engine sees).
  *
- * The engine saves a record only after the panel confirmed what it describes (three
+ * The engine saves a record only after the panel confirmed what it describes (four
  * fields are intents, written before the call they guard: the create-pending marker, the
- * forwards a suspend is about to pause, and the tunnels about to be re-pushed), so a failed operation leaves the stored record
- * as it was and a retry starts from the truth. Every database failure becomes the
- * catalogue message `store_failed`.
+ * forwards a suspend is about to pause, the tunnels about to be re-pushed, and the secret
+ * a create is about to send), so a failed operation leaves the stored record as it was
+ * and a retry starts from the truth. Every database failure becomes the catalogue message
+ * `store_failed`.
  */
 class FlvxStore
 {
@@ -44,6 +47,7 @@ class FlvxStore
             'terminated' => false,
             'repause_tunnels' => array(),
             'pushed_expiry' => null,
+            'panel_secret' => null,
         );
     }
 
@@ -69,7 +73,7 @@ class FlvxStore
                     . ' is not valid JSON; repair or delete that row, then run Sync',
             ));
         }
-        return self::normalise($data);
+        return self::normalise(self::decrypted($data));
     }
 
     /**
@@ -115,7 +119,7 @@ class FlvxStore
                 foreach ($rows as $row) {
                     $data = json_decode((string) $row->record, true);
                     if (is_array($data)) {
-                        $records[(int) $row->serviceid] = self::normalise($data);
+                        $records[(int) $row->serviceid] = self::normalise(self::decrypted($data));
                     }
                 }
             }
@@ -244,16 +248,23 @@ class FlvxStore
         if (isset($data['pushed_expiry']) && is_numeric($data['pushed_expiry'])) {
             $record['pushed_expiry'] = (int) $data['pushed_expiry'];
         }
+        if (isset($data['panel_secret']) && is_string($data['panel_secret']) && $data['panel_secret'] !== '') {
+            $record['panel_secret'] = $data['panel_secret'];
+        }
         return $record;
     }
 
     /**
-     * The JSON form, field for field the serde form of the Rust `ServiceRecord`.
+     * The JSON form, field for field the serde form of the Rust `ServiceRecord`, with the
+     * panel secret encrypted.
      */
     public static function encode(array $record): string
     {
         $wire = $record;
         $wire['bindings'] = (object) $record['bindings'];
+        if ($record['panel_secret'] !== null) {
+            $wire['panel_secret'] = encrypt($record['panel_secret']);
+        }
         $json = json_encode($wire);
         if (!is_string($json)) {
             throw new FlvxProvisionException('store_failed', array(
@@ -261,6 +272,15 @@ class FlvxStore
             ));
         }
         return $json;
+    }
+
+    /** A stored record with its panel secret decrypted. */
+    private static function decrypted(array $data): array
+    {
+        if (isset($data['panel_secret']) && is_string($data['panel_secret']) && $data['panel_secret'] !== '') {
+            $data['panel_secret'] = (string) decrypt($data['panel_secret']);
+        }
+        return $data;
     }
 
     private function rowExists(int $serviceId): bool

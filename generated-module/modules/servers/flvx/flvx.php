@@ -47,6 +47,7 @@ require_once __DIR__ . '/lib/FlvxViews.php';
 require_once __DIR__ . '/lib/FlvxService.php';
 require_once __DIR__ . '/lib/FlvxForwardPolicy.php';
 // The engine, one file per operation as in the Rust engine/ folder (traits of FlvxEngine).
+require_once __DIR__ . '/lib/engine/access.php';
 require_once __DIR__ . '/lib/engine/batch.php';
 require_once __DIR__ . '/lib/engine/create.php';
 require_once __DIR__ . '/lib/engine/customer.php';

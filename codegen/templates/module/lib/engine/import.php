@@ -141,7 +141,8 @@ trait FlvxEngineImport
         if ($user === null || !self::isCustomer($user)) {
             return null;
         }
-        if ($this->store->serviceOfUser((int) $user['id']) !== null || !$this->ownsUser($service, $username, $action)) {
+        if ($this->store->serviceOfUser((int) $user['id']) !== null
+            || !$this->ownsUser($username, $service->password, $action)) {
             return null;
         }
         $this->checkPanelSupports($service, $action);
@@ -213,9 +214,7 @@ trait FlvxEngineImport
                 'found' => $name,
             ));
         }
-        $probe = clone $service;
-        $probe->password = (string) $legacy['password'];
-        if (!$this->ownsUser($probe, $username, $action)) {
+        if (!$this->ownsUser($username, (string) $legacy['password'], $action)) {
             throw new FlvxProvisionException('legacy_password_mismatch', array('username' => $username));
         }
     }

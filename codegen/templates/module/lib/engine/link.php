@@ -80,6 +80,8 @@ trait FlvxEngineLink
         $record['username'] = $name;
         $record['create_pending'] = false;
         $record['terminated'] = false;
+        // A secret of an earlier user is not this one's password: Sync sets a new one.
+        $record['panel_secret'] = null;
         $this->store->save($service->id, $record);
         $this->store->setServiceUsername($service->id, $name);
         $this->sync($service);

@@ -30,7 +30,8 @@ trait FlvxEnginePackage
         $record = $this->provisioned($service->id);
         $this->checkPanelSupports($service, $action);
         $user = (int) $record['user_id'];
-        $update = $this->userUpdate($service, $user, self::userStatus($record), null, $action);
+        $password = $this->loginChange($service, $record);
+        $update = $this->userUpdate($service, $user, self::userStatus($record), $password, $action);
         $this->call($this->api, 'user_update', $update, $action);
         $record['pushed_expiry'] = $update['expTime'];
         list($record, $repushed) = $this->applyBindings($service, $record, $user, $action);
@@ -46,14 +47,21 @@ trait FlvxEnginePackage
 
     /**
      * Sets a new panel password; everything else is written unchanged. Calls: `user/update`.
+     * Without customer panel access the service password is not the panel's: nothing is
+     * called, unless the option changed and the panel password changes with it.
      */
     public function changePassword(FlvxService $service): array
     {
         $action = 'action_change_password';
         self::checkServicePassword($service);
         $record = $this->provisioned($service->id);
+        $change = $this->loginChange($service, $record);
+        if ($change === null && !$service->hasPanelAccess()) {
+            return $record;
+        }
         $user = (int) $record['user_id'];
-        $update = $this->userUpdate($service, $user, self::userStatus($record), $service->password, $action);
+        $password = self::panelPassword($service, $record);
+        $update = $this->userUpdate($service, $user, self::userStatus($record), $password, $action);
         $this->call($this->api, 'user_update', $update, $action);
         $this->forgetCustomer($service->username());
         $record['pushed_expiry'] = $update['expTime'];
@@ -88,7 +96,8 @@ trait FlvxEnginePackage
         if ($maxConn === null && isset($found['maxConn'])) {
             $maxConn = (int) $found['maxConn'];
         }
-        $update = $this->desiredUser($service, $user, self::userStatus($record), null, $action, $maxConn);
+        $password = $this->loginChange($service, $record);
+        $update = $this->desiredUser($service, $user, self::userStatus($record), $password, $action, $maxConn);
         $this->call($this->api, 'user_update', $update, $action);
         $record['pushed_expiry'] = $update['expTime'];
         $repushed = $expired ? $this->reenableBindings($service, $record, $user, $action) : array();

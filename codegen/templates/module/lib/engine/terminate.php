@@ -49,7 +49,8 @@ trait FlvxEngineTerminate
             return null;
         }
         $found = $this->findUserByName($service->username(), $action);
-        if ($found === null || !$this->ownsUser($service, (string) $found['user'], $action)) {
+        $password = self::panelPassword($service, $record);
+        if ($found === null || !$this->ownsUser((string) $found['user'], $password, $action)) {
             return null;
         }
         return (int) $found['id'];

@@ -155,6 +155,8 @@ return array(
     'repair_user_renamed' => '服务 {service}：面板用户曾被改名为“{name}”，已改回原名并重新写入套餐。',
     'repair_paused' => '服务 {service}：转发 {forward} 正在运行，已暂停：{reason}。',
     'repair_resumed' => '服务 {service}：被面板暂停的转发 {forward} 已恢复：该服务在流量额度内、未到期且未暂停。',
+    'repair_login_closed' => '服务 {service}：面板密码已改为仅本模块知道的密钥，因为该产品不提供客户面板访问。',
+    'repair_login_opened' => '服务 {service}：面板密码已恢复为服务密码，因为该产品提供客户面板访问。',
     'repair_missing' => '服务 {service}：其面板用户 {user} 已不在面板上。请使用“与面板同步”重新创建。',
     'repair_failed' => '服务 {service}：修复失败：{error}',
     'repair_reason_suspended' => '该服务已暂停',

@@ -155,6 +155,8 @@ return array(
     'repair_user_renamed' => 'Service {service}: the panel user had been renamed to "{name}" and was renamed back, with the plan written again.',
     'repair_paused' => 'Service {service}: forward {forward} was running and has been paused: {reason}.',
     'repair_resumed' => 'Service {service}: forward {forward}, paused by the panel, has been resumed: the service is within its quota, not expired and not suspended.',
+    'repair_login_closed' => 'Service {service}: the panel password is now a secret only this module knows, because the product gives customers no panel access.',
+    'repair_login_opened' => 'Service {service}: the panel password is the service password again, because the product gives customers panel access.',
     'repair_missing' => 'Service {service}: its panel user {user} is no longer on the panel. Use "Sync from panel" to create it again.',
     'repair_failed' => 'Service {service}: the repair failed: {error}',
     'repair_reason_suspended' => 'the service is suspended',

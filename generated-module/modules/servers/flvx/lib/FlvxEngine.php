@@ -19,6 +19,7 @@ if (!defined('WHMCS')) {
  */
 final class FlvxEngine
 {
+    use FlvxEngineAccess;
     use FlvxEngineBatch;
     use FlvxEngineCreate;
     use FlvxEngineCustomer;
@@ -279,13 +280,14 @@ final class FlvxEngine
     }
 
     /**
-     * A handle acting as the service's customer, kept so its token is reused.
+     * A handle acting as the service's customer, with the panel password of `$record`, kept
+     * so its token is reused.
      */
-    private function customer(FlvxService $service): FlvxApiClient
+    private function customer(FlvxService $service, array $record): FlvxApiClient
     {
         $username = $service->username();
         if (!isset($this->customers[$username])) {
-            $this->customers[$username] = $this->api->actingAs($username, $service->password);
+            $this->customers[$username] = $this->api->actingAs($username, self::panelPassword($service, $record));
         }
         return $this->customers[$username];
     }
@@ -433,12 +435,12 @@ final class FlvxEngine
      * The `user/create` body: every field the panel would otherwise default, with the
      * expiry the create sends (the same on every attempt) and the status the record calls for (0 when suspended).
      */
-    private function newUserBody(FlvxService $service, int $sentExpiry, int $status, string $action): array
+    private function newUserBody(FlvxService $service, int $sentExpiry, int $status, string $password, string $action): array
     {
-        self::checkPassword($service->password, $action);
+        self::checkPassword($password, $action);
         $body = array(
             'user' => $service->username(),
-            'pwd' => $service->password,
+            'pwd' => $password,
             'flow' => $service->number('traffic_quota'),
             'num' => $service->number('max_forwards'),
             'expTime' => $sentExpiry,

@@ -270,6 +270,21 @@ final class FlvxOptions
             'size' => 15,
             'simple' => false,
         ),
+        // configoption18: Customer panel access
+        array(
+            'key' => 'customer_panel_access',
+            'label' => 'Customer panel access',
+            'description' => 'yes: the client area shows the customer\'s panel login, and what the customer changes on the panel itself is put back by the daily reconciliation (up to a day later). no: the panel password is a secret only this module knows, the client area is the customer\'s only interface and every limit holds at once. A change applies at the next Sync, Change Package, Change Password or reconciliation',
+            'type' => 'dropdown',
+            'default' => 'yes',
+            'rule' => 'one_of',
+            'min' => 0,
+            'max' => 0,
+            'choices' => array('no' => 'No', 'yes' => 'Yes'),
+            'loader' => null,
+            'size' => 0,
+            'simple' => false,
+        ),
     );
 
     /** The array `flvx_ConfigOptions` returns. */

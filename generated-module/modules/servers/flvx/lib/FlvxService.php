@@ -28,7 +28,10 @@ final class FlvxService
     /** @var string|null the next due date as Y-m-d; null for free or one-time products */
     public $dueDate;
 
-    /** @var string the service password, which is the customer's panel password */
+    /**
+     * @var string the service password WHMCS shows the customer: the panel password when
+     * the product gives panel access (FlvxEngineAccess::panelPassword)
+     */
     public $password;
 
     /** @var int milliseconds since the epoch */
@@ -228,6 +231,12 @@ final class FlvxService
         $doy = intdiv(153 * ($month > 2 ? $month - 3 : $month + 9) + 2, 5) + $day - 1;
         $doe = $yoe * 365 + intdiv($yoe, 4) - intdiv($yoe, 100) + $doy;
         return $era * 146097 + $doe - 719468;
+    }
+
+    /** Whether the customer may log in to the panel itself (option customer_panel_access). */
+    public function hasPanelAccess(): bool
+    {
+        return $this->text('customer_panel_access') !== 'no';
     }
 
     /** Whether the service is within its paid time (its panel expiry is still ahead). */

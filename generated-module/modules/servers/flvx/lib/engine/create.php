@@ -58,9 +58,12 @@ trait FlvxEngineCreate
         $record['username'] = $service->username();
         $record['create_pending'] = true;
         $record['pushed_expiry'] = $sentExpiry;
+        // Without panel access the secret is saved before the create, like the marker:
+        // every attempt sends the same one, and it proves an adopted user is ours.
+        $this->loginChange($service, $record);
         $this->store->save($service->id, $record);
         try {
-            $user = $this->createOrAdopt($service, $original, $sentExpiry);
+            $user = $this->createOrAdopt($service, $original, $sentExpiry, self::panelPassword($service, $record));
         } catch (FlvxProvisionException $e) {
             if ($e->getKey() === 'user_not_ours') {
                 // The name was someone else's all along: none of our creates took effect.
@@ -97,7 +100,7 @@ trait FlvxEngineCreate
     {
         $action = 'action_create';
         $username = $service->username();
-        if ($original['create_pending'] && $this->ownsUser($service, $username, $action)) {
+        if ($original['create_pending'] && $this->ownsUser($username, (string) $body['pwd'], $action)) {
             return true;
         }
         if ($this->reclaimName($service)) {
@@ -153,17 +156,17 @@ trait FlvxEngineCreate
     }
 
     /**
-     * `user/create`; if the name is taken, adopt the user only when this service's
-     * password logs in as it (or free the name from another service's user renamed to
-     * it), and bring it up to the plan. A user created on a retry with
+     * `user/create` with the panel `$password`; if the name is taken, adopt the user only
+     * when that password logs in as it (or free the name from another service's user
+     * renamed to it), and bring it up to the plan. A user created on a retry with
      * an older sent expiry (products without a due date) gets the current expiry too.
      */
-    private function createOrAdopt(FlvxService $service, array $original, int $sentExpiry): array
+    private function createOrAdopt(FlvxService $service, array $original, int $sentExpiry, string $password): array
     {
         $action = 'action_create';
         $username = $service->username();
         $adopting = false;
-        $body = $this->newUserBody($service, $sentExpiry, self::userStatus($original), $action);
+        $body = $this->newUserBody($service, $sentExpiry, self::userStatus($original), $password, $action);
         try {
             $this->api->call('user_create', $body);
         } catch (FlvxApiException $e) {
@@ -187,7 +190,7 @@ trait FlvxEngineCreate
             if ($maxConn === null && isset($user['maxConn'])) {
                 $maxConn = (int) $user['maxConn'];
             }
-            $update = $this->desiredUser($service, (int) $user['id'], $status, $service->password, $action, $maxConn);
+            $update = $this->desiredUser($service, (int) $user['id'], $status, $password, $action, $maxConn);
             $this->call($this->api, 'user_update', $update, $action);
         }
         return $user;
@@ -199,6 +202,10 @@ trait FlvxEngineCreate
      */
     private static function checkServicePassword(FlvxService $service): void
     {
+        if (!$service->hasPanelAccess()) {
+            // Without panel access the service password never reaches the panel.
+            return;
+        }
         $trimmed = self::trimUnicode($service->password);
         if ($trimmed === '' || $trimmed !== $service->password) {
             throw new FlvxProvisionException('invalid_password');

@@ -101,7 +101,7 @@ trait FlvxEngineCustomer
             $this->call($customer, 'forward_create', $body, $action);
         };
         $this->withCustomer($service, (int) $record['user_id'], $record, $create);
-        $customer = $this->customer($service);
+        $customer = $this->customer($service, $record);
         $forwards = $this->listCall($customer, 'forward_list', array(), $action, array('id', 'tunnelId'));
         $newest = null;
         foreach ($forwards as $forward) {
@@ -262,7 +262,7 @@ trait FlvxEngineCustomer
      * `forward/delete|pause|resume|reset-flow` as the customer; "does not exist" (which the
      * panel also says for another user's forward) becomes `forward_not_found`.
      */
-    private function customerCall(FlvxService $service, array $record, string $endpoint, int $forward): void
+    private function customerCall(FlvxService $service, array &$record, string $endpoint, int $forward): void
     {
         try {
             $send = function (FlvxApiClient $customer) use ($endpoint, $forward) {

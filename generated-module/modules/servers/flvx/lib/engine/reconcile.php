@@ -22,9 +22,11 @@ trait FlvxEngineReconcile
      * back and rewrites drifted limits (one `user/update` each); pauses running forwards of
      * suspended services, forwards beyond max forwards (the oldest are kept) and forwards
      * with refused targets or entry ports; resumes what the panel paused once the service is
-     * under quota, not expired, not suspended and the customer did not pause it. Each
-     * service's repair runs under its lock, on its record as read there. Records are read,
-     * never written.
+     * under quota, not expired, not suspended and the customer did not pause it. A service
+     * whose product's customer panel access changed gets its new panel password with that
+     * update, and its record is saved after it (the only record written). A service with
+     * something to repair takes its lock and is judged again on its record as read there;
+     * the others take no lock.
      *
      * @param FlvxService[] $services
      * @return array{usage: array, repairs: array[], missing: array<int, int>, failed: array<int, string>}
@@ -39,7 +41,8 @@ trait FlvxEngineReconcile
             $byId[$service->id] = $service;
         }
         $owned = array();
-        foreach ($this->store->loadMany(array_keys($byId)) as $serviceId => $record) {
+        $records = $this->store->loadMany(array_keys($byId));
+        foreach ($records as $serviceId => $record) {
             if ($record['user_id'] !== null && !$record['terminated']) {
                 $owned[$serviceId] = (int) $record['user_id'];
             }
@@ -63,10 +66,16 @@ trait FlvxEngineReconcile
             $service = $byId[$serviceId];
             $theirs = self::forwardsByAge($forwards, $userId);
             $user = $users[$userId];
+            if (!self::drifted(self::drift($service, $records[$serviceId], $user, $theirs, $refused, $version3))
+                && !self::loginChanges($service, $records[$serviceId])
+            ) {
+                continue;
+            }
             $repair = function () use ($service, $user, $theirs, $refused, $version3, &$report) {
                 $record = $this->store->load($service->id);
                 $drift = self::drift($service, $record, $user, $theirs, $refused, $version3);
-                $this->repair($service, $user, $drift, $report);
+                $drift['login'] = $this->loginChange($service, $record);
+                $this->repair($service, $user, $record, $version3, $drift, $report);
             };
             try {
                 FlvxServiceLock::run($serviceId, $repair);
@@ -80,12 +89,30 @@ trait FlvxEngineReconcile
     /**
      * Writes one service's repairs and notes each in `$report`.
      */
-    private function repair(FlvxService $service, array $user, array $drift, array &$report): void
-    {
+    private function repair(
+        FlvxService $service,
+        array $user,
+        array $record,
+        bool $version3,
+        array $drift,
+        array &$report
+    ): void {
         $action = 'action_reconcile';
         $id = (string) $service->id;
+        if ($drift['user'] !== null || $drift['login'] !== null) {
+            $update = $drift['user'] !== null ? $drift['user'] : self::desiredOf($service, $record, $user, $version3);
+            if ($drift['login'] !== null) {
+                $update['pwd'] = $drift['login'];
+            }
+            $this->call($this->api, 'user_update', $update, $action);
+            if ($drift['login'] !== null) {
+                // After the panel took the password (engine/access.php loginChange).
+                $this->store->save($service->id, $record);
+                $key = $service->hasPanelAccess() ? 'repair_login_opened' : 'repair_login_closed';
+                $report['repairs'][] = array($service->id, $key, array('service' => $id));
+            }
+        }
         if ($drift['user'] !== null) {
-            $this->call($this->api, 'user_update', $drift['user'], $action);
             $name = FlvxViews::textField($user, 'user');
             $report['repairs'][] = $name !== $drift['user']['user']
                 ? array($service->id, 'repair_user_renamed', array('service' => $id, 'name' => $name))
@@ -198,6 +225,7 @@ trait FlvxEngineReconcile
             'user' => self::userDrift($service, $record, $user, $version3),
             'pause' => array(),
             'resume' => array(),
+            'login' => null,
         );
         $max = $service->number('max_forwards');
         foreach ($forwards as $age => $forward) {
@@ -231,8 +259,7 @@ trait FlvxEngineReconcile
     private static function userDrift(FlvxService $service, array $record, array $user, bool $version3)
     {
         $cap = $service->optional('max_connections');
-        $maxConn = $cap !== null ? $cap : ($version3 ? FlvxViews::intField($user, 'maxConn') : null);
-        $want = self::desiredFields($service, (int) $user['id'], self::userStatus($record), $maxConn);
+        $want = self::desiredOf($service, $record, $user, $version3);
         $drifted = FlvxViews::textField($user, 'user') !== $want['user'];
         foreach (array('flow', 'num', 'expTime', 'flowResetTime', 'status') as $key) {
             $drifted = $drifted || FlvxViews::intField($user, $key) !== $want[$key];
@@ -244,6 +271,23 @@ trait FlvxEngineReconcile
             $drifted = $drifted || !isset($user[$key]) || FlvxViews::intField($user, $key) !== $gib;
         }
         return $drifted ? $want : null;
+    }
+
+    /**
+     * The user as the plan has it, the password kept; on 3.0 with the panel's connection
+     * cap when the plan leaves it to the panel (the `user/list` already holds it).
+     */
+    private static function desiredOf(FlvxService $service, array $record, array $user, bool $version3): array
+    {
+        $cap = $service->optional('max_connections');
+        $maxConn = $cap !== null ? $cap : ($version3 ? FlvxViews::intField($user, 'maxConn') : null);
+        return self::desiredFields($service, (int) $user['id'], self::userStatus($record), $maxConn);
+    }
+
+    /** Whether `$drift` holds anything to write. */
+    private static function drifted(array $drift): bool
+    {
+        return $drift['user'] !== null || count($drift['pause']) > 0 || count($drift['resume']) > 0;
     }
 
     /**

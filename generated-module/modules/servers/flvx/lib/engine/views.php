@@ -25,8 +25,9 @@ trait FlvxEngineViews
         $context = FlvxViews::context($service, (bool) $record['suspended']);
         $view = $record['suspended']
             ? $this->adminView($service, (int) $record['user_id'], $context)
-            : $this->customerView($service, (int) $record['user_id'], $context);
-        $view['login'] = array(
+            : $this->customerView($service, $record, $context);
+        // Without panel access the panel password is the module's secret: nothing to show.
+        $view['login'] = !$service->hasPanelAccess() ? null : array(
             'address' => $loginAddress,
             'username' => $service->username(),
             'password' => $service->password,
@@ -38,9 +39,10 @@ trait FlvxEngineViews
      * The view from the customer's own `user/package`, or from the admin's lists when the
      * panel refuses the customer.
      */
-    private function customerView(FlvxService $service, int $user, array $context): array
+    private function customerView(FlvxService $service, array $record, array $context): array
     {
-        $customer = $this->customer($service);
+        $user = (int) $record['user_id'];
+        $customer = $this->customer($service, $record);
         $action = 'action_usage';
         try {
             $package = $customer->call('user_package');
