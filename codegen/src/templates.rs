@@ -50,6 +50,8 @@ templates! {
     ReconcileJobFile => "module/lib/FlvxReconcileJob.php",
     ServiceLockFile => "module/lib/FlvxServiceLock.php",
     ViewsFile => "module/lib/FlvxViews.php",
+    ChartFile => "module/lib/FlvxChart.php",
+    DailyUsageFile => "module/lib/FlvxDailyUsage.php",
     MetricProviderFile => "module/lib/FlvxMetricProvider.php",
     ClientAreaTpl => "module/templates/clientarea.tpl",
     ErrorTpl => "module/templates/error.tpl",

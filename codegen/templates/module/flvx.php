@@ -41,6 +41,8 @@ require_once __DIR__ . '/lib/FlvxApiClient.php';
 require_once __DIR__ . '/lib/FlvxStore.php';
 require_once __DIR__ . '/lib/FlvxReconcileJob.php';
 require_once __DIR__ . '/lib/FlvxServiceLock.php';
+require_once __DIR__ . '/lib/FlvxDailyUsage.php';
+require_once __DIR__ . '/lib/FlvxChart.php';
 require_once __DIR__ . '/lib/FlvxViews.php';
 require_once __DIR__ . '/lib/FlvxService.php';
 require_once __DIR__ . '/lib/FlvxForwardPolicy.php';

@@ -48,17 +48,29 @@ fn bytes(row: &Map<String, Value>, key: &str) -> Bytes {
     Bytes(row.get(key).and_then(whole_number).unwrap_or(0).max(0) as u64)
 }
 
-/// A JSON number (or a string of digits) as an integer: fractions cut, out-of-range
-/// values saturated, as PHP's `(int)` of the module reads them.
+/// A JSON number (or a numeric string) as an integer: fractions cut, out-of-range values
+/// saturated, as the PHP module's `FlvxViews::intField` reads them.
 fn whole_number(value: &Value) -> Option<i64> {
     match value {
         Value::Number(n) => n
             .as_i64()
             .or_else(|| n.as_u64().map(|_| i64::MAX))
             .or_else(|| n.as_f64().map(|f| f as i64)),
-        Value::String(s) => s.trim().parse::<i64>().ok(),
+        Value::String(s) => numeric_text(s.trim()),
         _ => None,
     }
+}
+
+/// Digits, or a decimal number such as `1.5e3` (no `inf` or `NaN`, which PHP does not
+/// take for numbers either).
+fn numeric_text(s: &str) -> Option<i64> {
+    let decimal = |c: char| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-');
+    if s.is_empty() || !s.chars().all(decimal) {
+        return None;
+    }
+    s.parse::<i64>()
+        .ok()
+        .or_else(|| s.parse::<f64>().ok().map(|f| f as i64))
 }
 
 fn text(value: Option<&Value>) -> String {
@@ -104,10 +116,11 @@ mod tests {
         let got = rows(json!([
             {"flow": -5, "time": null},
             "not a row",
-            {"flow": 1.9e3, "totalFlow": "12", "time": 5},
-            {"flow": 18446744073709551615u64},
+            {"flow": 1.9e3, "totalFlow": "1.2e1", "time": 5},
+            {"flow": 18446744073709551615u64, "totalFlow": "inf"},
         ]));
         assert_eq!(got.len(), 3);
+        assert_eq!(got[2].total_flow, Bytes(0));
         assert_eq!(
             (got[0].flow, got[0].time.as_str(), got[0].id),
             (Bytes(0), "", None)

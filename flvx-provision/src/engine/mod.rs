@@ -36,7 +36,7 @@ use crate::error::{PanelContext, ProvisionError};
 use crate::messages::Msg;
 use crate::plan::{Plan, TrafficReset};
 use crate::policy::{Resolver, SystemResolver};
-use crate::store::{ServiceId, ServiceRecord, ServiceStore, Versioned};
+use crate::store::{ServiceId, ServiceRecord, ServiceStore, UsageHistory, Versioned};
 use flvx_api::ids::{ForwardId, TunnelId, UserId};
 use flvx_api::models::{BindingAssign, Forward, User, UserUpdate};
 use flvx_api::units::{EpochMs, ResetDay, Status};
@@ -112,6 +112,7 @@ pub struct Engine {
     store: Arc<dyn ServiceStore>,
     customers: Mutex<HashMap<String, Arc<dyn FlvxApi>>>,
     resolver: Arc<dyn Resolver>,
+    history: Option<Arc<dyn UsageHistory>>,
 }
 
 impl Engine {
@@ -123,7 +124,22 @@ impl Engine {
             store,
             customers: Mutex::new(HashMap::new()),
             resolver: Arc::new(SystemResolver),
+            history: None,
         }
+    }
+
+    /// The same engine reading the daily usage samples of the client area's 30-day chart
+    /// from `history` (usually the same store as the records; write them with
+    /// [`crate::store::record_usage`] after each daily reconciliation). Without one the
+    /// chart has no days.
+    pub fn with_history(mut self, history: Arc<dyn UsageHistory>) -> Self {
+        self.history = Some(history);
+        self
+    }
+
+    /// The daily usage samples, if the engine has them.
+    pub fn history(&self) -> Option<&Arc<dyn UsageHistory>> {
+        self.history.as_ref()
     }
 
     /// The same engine resolving forward targets (and the panel's and nodes' host names)
