@@ -251,7 +251,8 @@ final class FlvxViews
     /**
      * The variables of templates/clientarea.tpl: the view (login included), what the
      * add-forward form may offer (the plan's tunnels, while not suspended and below the
-     * limit), and the labels. The page's own `$packagesupgrade` decides the upgrade link.
+     * limit), the two charts by name, and the labels. The page's own `$packagesupgrade`
+     * decides the upgrade link.
      */
     public static function clientAreaVariables(FlvxService $service, array $view, array $record): array
     {
@@ -266,6 +267,8 @@ final class FlvxViews
         $atLimit = $count >= $max;
         return array(
             'flvx' => $view,
+            // The two charts in the order they are shown, so the template draws both alike.
+            'flvxCharts' => array('hours' => $view['hours'], 'days' => $view['days']),
             'flvxServiceId' => $service->id,
             'flvxSuspended' => (bool) $record['suspended'],
             'flvxCanResetTraffic' => $service->text('forward_traffic_reset') === 'yes' && !$record['suspended'],
