@@ -114,6 +114,8 @@
                     </dl>
                 </div>
             </div>
+            {* strip: a chart is up to 54 bars, and their indentation would double its size. *}
+            {strip}
             <div class="flvx-charts">
                 {foreach $flvxCharts as $chartKey => $chart}
                     <figure class="flvx-chart flvx-chart-{$chartKey|escape:'html'}">
@@ -138,6 +140,7 @@
                     </figure>
                 {/foreach}
             </div>
+            {/strip}
         </div>
     </div>
 
