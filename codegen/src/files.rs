@@ -94,7 +94,10 @@ pub fn render(ir: &ModuleIr) -> Result<Vec<GeneratedFile>, FilesError> {
         ("lib/FlvxStore.php", StoreFile { ir }.render()),
         ("lib/FlvxReconcileJob.php", ReconcileJobFile { ir }.render()),
         ("lib/FlvxServiceLock.php", ServiceLockFile { ir }.render()),
+        ("lib/FlvxTable.php", TableFile { ir }.render()),
         ("lib/FlvxViews.php", ViewsFile { ir }.render()),
+        ("lib/FlvxChart.php", ChartFile { ir }.render()),
+        ("lib/FlvxDailyUsage.php", DailyUsageFile { ir }.render()),
         (
             "lib/FlvxMetricProvider.php",
             MetricProviderFile { ir }.render(),

@@ -5,7 +5,10 @@
 //! wrappers) and Twenty-One (Bootstrap 4.6.2 cards), at 1366 and 390 px, with asserts run
 //! in the page: nothing of the module overflows its card, at 390 px every button is inside
 //! the viewport, the status badges differ in colour, usage and badge text has a contrast of
-//! at least 4.5:1, the module's text is left-aligned, and no console error occurs.
+//! at least 4.5:1, the module's text is left-aligned, and no console error occurs; the
+//! traffic charts fit their card at a readable width, every bar lies inside its drawing
+//! and carries its value as a title, bars and the quota line stand out from the card
+//! (3:1) and the chart texts read at 4.5:1.
 //! Screenshots go to `target/client-area/screenshots/` for a reviewer.
 //!
 //! Bootstrap comes from the npm registry at pinned versions (`npm pack`, into
@@ -90,6 +93,23 @@ fn pages(dir: &Path) -> Vec<(String, String)> {
         .collect();
     pages.sort();
     assert_eq!(pages.len(), 20, "ten states in two languages");
+    for (name, html) in &pages {
+        let bars = html.matches("<g class=\"flvx-chart-bar").count();
+        let state = name
+            .rsplit_once('-')
+            .map_or(name.as_str(), |(state, _)| state);
+        // Hours + days as pages.php fills them: 6 days of "many" have no sample.
+        let expected = match state {
+            "active" | "nearly-used" | "unlimited" => 24 + 30,
+            "many" => 5 + 24,
+            "suspended" => 12,
+            "expired" => 20,
+            "over-quota" => 30,
+            "hostile" => 5 + 1,
+            _ => 0,
+        };
+        assert_eq!(bars, expected, "{name}: chart bars");
+    }
     pages
 }
 
@@ -291,8 +311,38 @@ const PROBE: &str = r#"
   function label(el) {
     return el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ').join('.') : '') + ' "' + (el.textContent || '').trim().slice(0, 40) + '"';
   }
+  // The traffic charts: each drawing at least 240 px wide (a bar per 10 px at 24 slots),
+  // inside its card, every bar inside its drawing with a non-empty title, and the bars and
+  // quota line at 3:1 against the card (graphics, WCAG 1.4.11). Returns how many bars.
+  function checkCharts(root, problems) {
+    var bars = 0;
+    Array.prototype.forEach.call(root.querySelectorAll('svg.flvx-chart-svg'), function (svg) {
+      var box = svg.getBoundingClientRect();
+      if (box.width < 240 || box.height < 100) problems.push('chart too small: ' + Math.round(box.width) + 'x' + Math.round(box.height));
+      var back = background(svg);
+      Array.prototype.forEach.call(svg.querySelectorAll('.flvx-chart-bar'), function (g) {
+        bars++;
+        var title = g.querySelector('title');
+        if (!title || !title.textContent.trim()) problems.push('a chart bar without a value title');
+        var fill = g.querySelector('.flvx-chart-fill'), r = fill.getBoundingClientRect();
+        if (r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5) problems.push('a chart bar outside its drawing: ' + title.textContent);
+        var c = rgb(getComputedStyle(fill).fill);
+        if (c && ratio(c, back) < 3) problems.push('chart bar contrast ' + ratio(c, back).toFixed(2) + ':1');
+      });
+      Array.prototype.forEach.call(svg.querySelectorAll('.flvx-chart-quota'), function (line) {
+        var c = rgb(getComputedStyle(line).stroke);
+        if (!c || ratio(c, back) < 3) problems.push('quota line contrast too low');
+      });
+    });
+    return bars;
+  }
+  function ratio(a, b) {
+    var x = luminance(a), y = luminance(b);
+    return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
+  }
   window.addEventListener('load', function () {
     var problems = [];
+    var charts = 0;
     var root = document.querySelector('.flvx-service');
     if (!root) problems.push('no .flvx-service');
     var width = window.innerWidth;
@@ -327,13 +377,18 @@ const PROBE: &str = r#"
         var c = contrast(el);
         if (c < 4.5) problems.push('contrast ' + c.toFixed(2) + ':1 for ' + label(el));
       });
+      Array.prototype.forEach.call(root.querySelectorAll('.flvx-chart figcaption, .flvx-chart-scale, .flvx-chart-dates, .flvx-chart-legend'), function (el) {
+        var c = contrast(el);
+        if (c < 4.5) problems.push('contrast ' + c.toFixed(2) + ':1 for ' + label(el));
+      });
+      charts = checkCharts(root, problems);
       Array.prototype.forEach.call(root.querySelectorAll('dt, dd, td, th, label, p, .help-block, .form-text, h3, h4'), function (el) {
         var align = getComputedStyle(el).textAlign;
         if (align !== 'left' && align !== 'start') problems.push(align + '-aligned: ' + label(el));
       });
     }
     console.log('FLVX-RESULT ' + JSON.stringify({ problems: problems.slice(0, 20), errors: errors,
-      badges: colours, width: width }));
+      badges: colours, width: width, charts: charts }));
   });
 })();
 "#;

@@ -503,6 +503,39 @@ catalogue! {
     UsageUnlimited = "usage_unlimited" { en: "{used} used, no traffic limit", zh: "已用 {used}，流量不限" }
     /// Traffic left.
     UsageRemaining = "usage_remaining" { en: "{remaining} left", zh: "剩余 {remaining}" }
+    /// Traffic chart heading: the panel's hourly figures.
+    ChartHoursTitle = "chart_hours_title" { en: "Last {hours} hours", zh: "最近 {hours} 小时" }
+    /// Traffic chart: what the hourly bars show.
+    ChartHoursNote = "chart_hours_note" {
+        en: "Traffic in each hour, as the panel recorded it.",
+        zh: "每小时的流量，由面板记录。"
+    }
+    /// Traffic chart: no hourly figures.
+    ChartHoursEmpty = "chart_hours_empty" {
+        en: "No hourly figures yet: the panel records them at every full hour.",
+        zh: "暂无每小时数据：面板每到整点记录一次。"
+    }
+    /// Traffic chart: one hour's bar (hover text).
+    ChartHourBar = "chart_hour_bar" { en: "{time}: {traffic}", zh: "{time}：{traffic}" }
+    /// Traffic chart heading: the module's daily samples.
+    ChartDaysTitle = "chart_days_title" { en: "Last {days} days", zh: "最近 {days} 天" }
+    /// Traffic chart: what the daily bars show.
+    ChartDaysNote = "chart_days_note" {
+        en: "Traffic used so far, at each day's usage update; it starts again from zero at the reset.",
+        zh: "每天用量更新时的已用流量；流量重置后从零开始。"
+    }
+    /// Traffic chart: no daily figures.
+    ChartDaysEmpty = "chart_days_empty" {
+        en: "No daily figures yet: they are recorded at each daily usage update.",
+        zh: "暂无每日数据：每次每日用量更新时记录。"
+    }
+    /// Traffic chart: one day's bar (hover text).
+    ChartDayBar = "chart_day_bar" { en: "{date}: {used} used", zh: "{date}：已用 {used}" }
+    /// Traffic chart legend: the quota line.
+    ChartQuotaLine = "chart_quota_line" {
+        en: "Dashed line: the {quota} quota",
+        zh: "虚线：{quota} 流量配额"
+    }
     /// Explains the panel expiry after the due date (grace days).
     ExpiryGrace = "expiry_grace" {
         en: "Forwards keep running until this date: {days} days after the next due date, so a late payment does not stop them at once.",

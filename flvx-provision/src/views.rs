@@ -1,10 +1,17 @@
 //! Display models for the client area and the admin tab: every value formatted and ready
 //! to print (templates only escape and lay out).
 
+mod chart;
+
+pub use chart::{
+    CHART_GAP, CHART_HEADROOM, CHART_HEIGHT, CHART_HOURS, CHART_WIDTH, Chart, ChartBar, scaled,
+};
+
 use crate::dates::Date;
 use crate::engine::{Engine, Service};
 use crate::error::ProvisionError;
 use crate::messages::{Lang, Msg};
+use crate::store::{DailyUsage, day_of, first_kept_day};
 use flvx_api::ids::UserId;
 use flvx_api::models::{Binding, Forward, Package};
 use flvx_api::units::{Bytes, EpochMs, Gib, ResetDay};
@@ -139,6 +146,11 @@ pub struct ServiceView {
     pub tunnels: Vec<TunnelView>,
     /// Forwards.
     pub forwards: Vec<ForwardView>,
+    /// The last 24 hours, from the panel's hourly rows (none in the admin's lists, so
+    /// empty for a suspended or disabled customer).
+    pub hours: Chart,
+    /// The last 30 days, from the module's daily samples, with the quota line.
+    pub days: Chart,
     /// The customer's panel login, if the product shows it.
     pub login: Option<PanelLogin>,
 }
@@ -188,6 +200,9 @@ pub struct ViewContext<'a> {
     pub now: EpochMs,
     /// Language, date format, login address.
     pub settings: &'a ViewSettings,
+    /// The service's daily usage samples (see [`crate::store::UsageHistory`]); the chart
+    /// shows those of the last 30 days.
+    pub daily: &'a [DailyUsage],
 }
 
 impl<'a> ViewContext<'a> {
@@ -199,7 +214,13 @@ impl<'a> ViewContext<'a> {
             grace_days: service.due_date.map(|_| service.plan.grace_days),
             now: service.now,
             settings,
+            daily: &[],
         }
+    }
+
+    /// The same context with the service's daily samples.
+    pub fn with_daily(self, daily: &'a [DailyUsage]) -> Self {
+        ViewContext { daily, ..self }
     }
 }
 
@@ -214,7 +235,8 @@ impl Engine {
         settings: &ViewSettings,
     ) -> Result<ServiceView, ProvisionError> {
         let (record, user) = self.provisioned(service.id).await?;
-        let context = ViewContext::of(service, record.suspended, settings);
+        let daily = self.daily_usage(service).await?;
+        let context = ViewContext::of(service, record.suspended, settings).with_daily(&daily);
         let mut view = if record.suspended {
             self.admin_view(service, user, &context).await?
         } else {
@@ -241,6 +263,15 @@ impl Engine {
             password: service.password.clone(),
         });
         Ok(view)
+    }
+
+    /// The service's samples of the last 30 days; none without a usage history.
+    async fn daily_usage(&self, service: &Service) -> Result<Vec<DailyUsage>, ProvisionError> {
+        let Some(history) = self.history() else {
+            return Ok(Vec::new());
+        };
+        let from = first_kept_day(day_of(service.now));
+        Ok(history.daily_usage(service.id, from).await?)
     }
 
     /// A disabled customer cannot log in (and 3.0 refuses its tokens too), so its view
@@ -373,6 +404,8 @@ pub fn service_view(package: &Package, context: &ViewContext<'_>) -> ServiceView
             .iter()
             .map(|f| forward_view(f, lang))
             .collect(),
+        hours: chart::hours_chart(&package.statistics_flows, lang),
+        days: chart::days_chart(context.daily, user.flow, context),
         login: None,
     }
 }
@@ -511,6 +544,7 @@ mod tests {
             grace_days: Some(3),
             now: NOW,
             settings: &settings,
+            daily: &[],
         };
         service_view(package, &context)
     }

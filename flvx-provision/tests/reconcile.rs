@@ -224,3 +224,53 @@ async fn a_suspended_or_expired_service_gets_nothing_resumed(version: PanelVersi
     );
     assert_eq!(w.forward_state(f.a), PAUSED);
 }
+
+/// A forward the reconciliation paused for being beyond max forwards stays paused through
+/// the resume rule of Renew, Reset traffic and Change Package: only the oldest
+/// `max_forwards` are ever resumed.
+#[test_matrix([PanelVersion::V2_1, PanelVersion::V3_0])]
+#[tokio::test]
+async fn a_forward_paused_beyond_max_forwards_stays_paused_through_renew_reset_and_change_package(
+    version: PanelVersion,
+) {
+    let w = World::new(version).await;
+    let four = Opts {
+        max: "4".into(),
+        ..Opts::standard(&w)
+    };
+    w.engine
+        .create(&four.service(SERVICE_ID, &Due::in_days(30)))
+        .await
+        .expect("create");
+    let a = panel_forward(&w, "198.51.100.7:443", "a").await;
+    let b = panel_forward(&w, "198.51.100.8:443", "b").await;
+    let c = panel_forward(&w, "198.51.100.9:443", "c").await;
+    let extra = panel_forward(&w, "198.51.100.10:443", "extra").await;
+    // The plan drops to 3 forwards.
+    let svc = Opts::standard(&w).service(SERVICE_ID, &Due::in_days(30));
+    w.engine.change_package(&svc).await.expect("change package");
+    let report = w
+        .engine
+        .reconcile(std::slice::from_ref(&svc))
+        .await
+        .expect("reconcile");
+    assert_eq!(
+        report.repairs,
+        [Repair::Paused {
+            service: SERVICE_ID,
+            forward: extra,
+            reason: PauseReason::BeyondMaxForwards,
+        }]
+    );
+
+    let renewed = Opts::standard(&w).service(SERVICE_ID, &Due::in_days(60));
+    w.engine.renew(&renewed).await.expect("renew");
+    w.engine.reset_traffic(&renewed).await.expect("reset");
+    w.engine
+        .change_package(&renewed)
+        .await
+        .expect("change package");
+    for (forward, state) in [(a, RUNNING), (b, RUNNING), (c, RUNNING), (extra, PAUSED)] {
+        assert_eq!(w.forward_state(forward), state, "forward {forward}");
+    }
+}

@@ -1,15 +1,17 @@
 //! The contract every `ServiceStore` keeps, written once and run on each store: loads of
 //! missing services, round trips, compare-and-swap (stale saves refused, one winner among
 //! concurrent savers), independence of services, persistence across a reopen, and a
-//! schema applied once however often the store is opened.
+//! schema applied once however often the store is opened; and the daily usage samples
+//! (kept by day, replaced within a day, pruned to 30 days, per service).
 
 mod common;
 
 use common::stores::TestDb;
 use flvx_api::ids::{BindingId, ForwardId, TunnelId, UserId};
+use flvx_api::units::Bytes;
 use flvx_api::units::EpochMs;
 use flvx_provision::secret::PanelSecret;
-use flvx_provision::store::{ServiceStore, StoreError, Version};
+use flvx_provision::store::{DAILY_USAGE_DAYS, DailyUsage, ServiceStore, StoreError, Version};
 use flvx_provision::{ProvisionError, ServiceRecord};
 use std::collections::BTreeMap;
 
@@ -168,6 +170,50 @@ async fn opening_again_and_at_once_applies_the_schema_once(db: &TestDb) {
     assert_eq!(load(third.as_ref(), 41).await, (full_record(41), v));
 }
 
+async fn daily_samples_are_kept_by_day_replaced_within_it_and_pruned(db: &TestDb) {
+    let history = db.open_history().await;
+    let day = 20_600;
+    let sample = |day: i64, used: u64| DailyUsage {
+        day,
+        used: Bytes(used),
+    };
+    let record = |day: i64, rows: Vec<(u64, Bytes)>| {
+        let history = history.clone();
+        async move {
+            if let Err(e) = history.record_daily(day, &rows).await {
+                panic!("record day {day}: {e}");
+            }
+        }
+    };
+    record(day, vec![(61, Bytes(100)), (62, Bytes(7))]).await;
+    record(day, vec![(61, Bytes(150))]).await;
+    record(day + 1, vec![(61, Bytes(u64::MAX))]).await;
+    let read = |service: u64, from: i64| {
+        let history = db.open_history();
+        async move {
+            match history.await.daily_usage(service, from).await {
+                Ok(rows) => rows,
+                Err(e) => panic!("read {service}: {e}"),
+            }
+        }
+    };
+    assert_eq!(
+        read(61, 0).await,
+        [sample(day, 150), sample(day + 1, i64::MAX as u64)],
+        "the later sample of a day replaces the earlier; counters saturate at int64"
+    );
+    assert_eq!(read(62, 0).await, [sample(day, 7)]);
+    assert_eq!(read(61, day + 1).await, [sample(day + 1, i64::MAX as u64)]);
+    let last = day + DAILY_USAGE_DAYS;
+    record(last, vec![(62, Bytes(9))]).await;
+    assert_eq!(
+        read(61, 0).await,
+        [sample(day + 1, i64::MAX as u64)],
+        "day 1 pruned"
+    );
+    assert_eq!(read(62, 0).await, [sample(last, 9)]);
+}
+
 /// SQL stores: a database whose schema is newer than this version is refused on open.
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 async fn a_database_migrated_by_a_newer_version_is_refused(db: &TestDb) {
@@ -182,7 +228,7 @@ async fn a_database_migrated_by_a_newer_version_is_refused(db: &TestDb) {
         Err(
             e @ StoreError::SchemaTooNew {
                 found: 999,
-                known: 1,
+                known: 2,
                 ..
             },
         ) => {
@@ -269,6 +315,7 @@ macro_rules! contract {
             records_of_different_services_are_independent,
             records_survive_closing_and_reopening_the_store,
             opening_again_and_at_once_applies_the_schema_once,
+            daily_samples_are_kept_by_day_replaced_within_it_and_pruned,
         ]);
     };
     (@tests $store:ident, $db:expr, [$($test:ident,)*]) => {

@@ -257,6 +257,36 @@ fn constants() -> Vec<ConstantIr> {
             "The 1.0 module's custom field: the panel password, in clear text.",
         ),
         number(
+            "CHART_HOURS",
+            flvx_provision::views::CHART_HOURS.into(),
+            "Hours in the client area's hourly traffic chart.",
+        ),
+        number(
+            "DAILY_USAGE_DAYS",
+            flvx_provision::store::DAILY_USAGE_DAYS.into(),
+            "Days of daily usage samples kept and charted (today included).",
+        ),
+        number(
+            "CHART_WIDTH",
+            flvx_provision::views::CHART_WIDTH.into(),
+            "Width of a traffic chart in SVG user units.",
+        ),
+        number(
+            "CHART_HEIGHT",
+            flvx_provision::views::CHART_HEIGHT.into(),
+            "Height of a traffic chart in SVG user units.",
+        ),
+        number(
+            "CHART_HEADROOM",
+            flvx_provision::views::CHART_HEADROOM.into(),
+            "Room above a chart's tallest bar.",
+        ),
+        number(
+            "CHART_GAP",
+            flvx_provision::views::CHART_GAP.into(),
+            "Space between two chart bars.",
+        ),
+        number(
             "MAX_PASSWORD_BYTES",
             flvx_provision::engine::MAX_PASSWORD_BYTES as i128,
             "FLVX 3.0's bcrypt refuses longer passwords.",

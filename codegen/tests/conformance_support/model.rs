@@ -14,6 +14,8 @@ use std::collections::BTreeMap;
 
 /// One day in ms.
 pub const DAY_MS: i64 = 86_400_000;
+/// One hour in ms.
+pub const HOUR_MS: i64 = 3_600_000;
 
 /// A scenario file.
 #[derive(Debug, Clone, Deserialize)]
@@ -122,7 +124,8 @@ pub struct Step {
     /// ([`crate::conformance_support::pair::Pair::together`]).
     pub together: Option<Vec<Step>>,
 
-    /// A panel event: `add_traffic`, `advance_days`, `daily_job`, `delete_user`,
+    /// A panel event: `add_traffic`, `advance_days`, `advance_hours`, `daily_job`,
+    /// `hourly_job` (the panel's statistics job, at a full hour), `delete_user`,
     /// `create_user`, `rename_user` (the service's customer renames itself to `name`),
     /// `legacy_account` (the 1.0 module provisioned the service: a user `name` with
     /// `password`, bound to `tunnel`, and the 1.0 custom fields; the service Active),
@@ -134,6 +137,8 @@ pub struct Step {
     pub event: Option<String>,
     /// advance_days: how many.
     pub days: Option<i64>,
+    /// advance_hours: how many.
+    pub hours: Option<i64>,
     /// add_traffic: bytes up.
     pub up: Option<u64>,
     /// add_traffic: bytes down.

@@ -3,7 +3,7 @@
 //! must agree on the outcome, the panel calls, the stored record and the panel's state.
 
 use super::concurrent;
-use super::model::{DAY_MS, Ids, Scenario, ServiceSpec, Step, Whmcs};
+use super::model::{DAY_MS, HOUR_MS, Ids, Scenario, ServiceSpec, Step, Whmcs};
 use super::outcome::{self, Outcome};
 use super::php::{PhpAnswer, PhpSide, SMARTIES};
 use super::rust_side::{Call, RustAnswer, RustSide};
@@ -780,19 +780,21 @@ impl Pair {
         let fake_only =
             || -> Result<(), String> { Err(format!("event {event} needs fake panels")) };
         match event {
-            "advance_days" => {
-                let days = step.days.unwrap_or(1);
+            "advance_days" | "advance_hours" => {
+                let by = match event {
+                    "advance_days" => step.days.unwrap_or(1) * DAY_MS,
+                    _ => step.hours.unwrap_or(1) * HOUR_MS,
+                };
                 if !self.is_fake() {
                     return fake_only();
                 }
-                self.now += days * DAY_MS;
+                self.now += by;
                 for panel in [&self.rust_panel, &self.php_panel] {
-                    panel
-                        .fake()
-                        .advance_clock(Duration::from_millis((days * DAY_MS) as u64));
+                    panel.fake().advance_clock(Duration::from_millis(by as u64));
                 }
             }
-            "daily_job" | "nodes" | "expire_tokens" | "clear_faults" | "add_traffic" => {
+            "daily_job" | "hourly_job" | "nodes" | "expire_tokens" | "clear_faults"
+            | "add_traffic" => {
                 if !self.is_fake() {
                     return fake_only();
                 }
@@ -806,6 +808,7 @@ impl Pair {
                     let panel = self.side(which).0.fake();
                     match event {
                         "daily_job" => panel.run_daily_job(),
+                        "hourly_job" => panel.run_hourly_job(),
                         "nodes" => panel.set_nodes_online(step.online.unwrap_or(true)),
                         "expire_tokens" => panel.expire_tokens(),
                         "clear_faults" => panel.clear_faults(),

@@ -12,7 +12,8 @@ use flvx_provision::engine::{ForwardRequest, LegacyAccount, PanelUserRef};
 use flvx_provision::messages::{Lang, Msg};
 use flvx_provision::policy::OfflineResolver;
 use flvx_provision::secret::{PanelSecret, SecretSource};
-use flvx_provision::views::{ServiceView, ViewSettings};
+use flvx_provision::store::record_usage;
+use flvx_provision::views::{Chart, ServiceView, ViewSettings};
 use flvx_provision::{
     Engine, ForwardField, MemoryStore, Plan, PlanInput, ProvisionError, Service, ServiceRecord,
 };
@@ -67,7 +68,8 @@ impl RustSide {
         let store = Arc::new(MemoryStore::new());
         let engine = Engine::new(client(url, user, password, timeout), store.clone())
             .with_resolver(Arc::new(OfflineResolver))
-            .with_secrets(Arc::new(ScenarioSecrets));
+            .with_secrets(Arc::new(ScenarioSecrets))
+            .with_history(store.clone());
         RustSide {
             credentials: (user.to_owned(), password.to_owned()),
             timeout,
@@ -102,7 +104,8 @@ impl RustSide {
                     self.store.clone(),
                 )
                 .with_resolver(Arc::new(OfflineResolver))
-                .with_secrets(Arc::new(ScenarioSecrets));
+                .with_secrets(Arc::new(ScenarioSecrets))
+                .with_history(self.store.clone());
                 &down_engine
             }
             None => &self.engine,
@@ -122,9 +125,15 @@ impl RustSide {
                 if !services.is_empty()
                     && let Ok(report) = engine.reconcile(&services).await
                 {
-                    for u in report.usage {
+                    for u in &report.usage {
                         self.bandwidth
                             .insert(u.service, (u.usage_mb(), u.limit_mb()));
+                    }
+                    // Beside bwusage, today's sample of the 30-day chart.
+                    if let Err(e) =
+                        record_usage(self.store.as_ref(), &report.usage, EpochMs(now)).await
+                    {
+                        panic!("the memory store refused the daily usage: {e}");
                     }
                 }
                 let detail: serde_json::Map<String, Value> = whmcs
@@ -405,11 +414,27 @@ pub fn view_json(view: &ServiceView) -> Value {
             "id": f.id, "name": f.name, "tunnel": f.tunnel, "entries": f.entries,
             "target": f.target, "traffic": f.traffic, "status": f.status, "running": f.running,
         })).collect::<Vec<_>>(),
+        "hours": chart_json(&view.hours),
+        "days": chart_json(&view.days),
         "login": view.login.as_ref().map(|l| json!({
             "address": l.address,
             "username": l.username,
             "password": flvx_api::ExposeSecret::expose_secret(&l.password),
         })),
+    })
+}
+
+/// A chart as the PHP module hands it to the template.
+fn chart_json(chart: &Chart) -> Value {
+    json!({
+        "title": chart.title, "note": chart.note, "empty": chart.empty,
+        "view_box": chart.view_box, "slot_width": chart.slot_width,
+        "bars": chart.bars.iter().map(|b| json!({
+            "slot_x": b.slot_x, "x": b.x, "y": b.y, "width": b.width, "height": b.height,
+            "title": b.title, "over": b.over,
+        })).collect::<Vec<_>>(),
+        "top": chart.top, "quota": chart.quota, "quota_y": chart.quota_y,
+        "quota_label": chart.quota_label, "start": chart.start, "end": chart.end,
     })
 }
 

@@ -1,7 +1,8 @@
 <?php
 
 /**
- * Renders the client area in every state a customer meets, in English and Chinese, for
+ * Renders the client area in every state a customer meets (with the traffic charts full,
+ * partial, over the quota, unlimited and empty), in English and Chinese, for
  * the browser and language tests: `php pages.php MODULE_DIR SMARTY_BOOTSTRAP COMPILE_DIR
  * OUT_DIR`. The variables come from the module's own view code (FlvxViews) fed with
  * `user/package` answers; each page goes to OUT_DIR/STATE-LANGUAGE.html (the module's
@@ -64,6 +65,63 @@ function flvx_pages_package(int $used, int $flow, int $status, int $exp, array $
     );
 }
 
+/**
+ * The panel's hourly rows: MiB per hour, the last one at 23:00 (a time text may be given
+ * for the last row, to prove it is escaped).
+ */
+function flvx_pages_hours(array $mibs, string $lastTime = ''): array
+{
+    $rows = array();
+    foreach (array_values($mibs) as $i => $mib) {
+        $hour = (24 - count($mibs) + $i) % 24;
+        $rows[] = array('id' => $i + 1, 'userId' => 7, 'flow' => $mib * 1048576, 'totalFlow' => 0, 'time' => sprintf('%02d:00', $hour));
+    }
+    if ($lastTime !== '' && count($rows) > 0) {
+        $rows[count($rows) - 1]['time'] = $lastTime;
+    }
+    return $rows;
+}
+
+/** Daily samples ending today: GiB used at each day, null for a day without a sample. */
+function flvx_pages_days(int $nowMs, array $gibs): array
+{
+    $today = intdiv($nowMs, DAY_MS);
+    $samples = array();
+    foreach (array_values($gibs) as $i => $gib) {
+        if ($gib !== null) {
+            $samples[] = array('day' => $today - count($gibs) + 1 + $i, 'used' => (int) round($gib * GIB));
+        }
+    }
+    return $samples;
+}
+
+/** `$count` values rising evenly to `$last`, as a counter does over a month. */
+function flvx_pages_rising(int $count, float $last): array
+{
+    $values = array();
+    for ($i = 1; $i <= $count; $i++) {
+        $values[] = $last * $i / $count;
+    }
+    return $values;
+}
+
+$hoursFull = array(5, 8, 3, 0, 1, 0, 0, 2, 12, 40, 55, 61, 48, 52, 70, 66, 90, 120, 150, 140, 110, 80, 30, 9);
+$hoursFew = array(20, 0, 7, 1, 64);
+$gaps = flvx_pages_rising(30, 30);
+foreach (array(2, 3, 11, 20, 21, 22) as $missingDay) {
+    $gaps[$missingDay] = null;
+}
+$charts = array(
+    'active' => array(flvx_pages_hours($hoursFull), flvx_pages_days($now, flvx_pages_rising(30, 1))),
+    'suspended' => array(array(), flvx_pages_days($now, flvx_pages_rising(12, 40))),
+    'many' => array(flvx_pages_hours($hoursFew), flvx_pages_days($now, $gaps)),
+    'nearly-used' => array(flvx_pages_hours($hoursFull), flvx_pages_days($now, flvx_pages_rising(30, 85))),
+    'unlimited' => array(flvx_pages_hours($hoursFull), flvx_pages_days($now, flvx_pages_rising(30, 512))),
+    'expired' => array(array(), flvx_pages_days($now, flvx_pages_rising(20, 20))),
+    'over-quota' => array(array(), flvx_pages_days($now, array_merge(flvx_pages_rising(25, 99), array(100, 100, 103, 104, 104)))),
+    'hostile' => array(flvx_pages_hours($hoursFew, $hostile), flvx_pages_days($now, array(1))),
+);
+
 $running = $now + 4 * DAY_MS + 30 * DAY_MS;
 $states = array(
     'active' => array(flvx_pages_package(1, 100, 1, $running, $tunnels, $few), false),
@@ -104,8 +162,11 @@ foreach (array('english', 'chinese') as $language) {
     FlvxLang::setLanguage($language);
     foreach ($states as $name => $state) {
         list($package, $suspended) = $state;
+        list($hours, $daily) = isset($charts[$name]) ? $charts[$name] : array(array(), array());
+        $package['statisticsFlows'] = $hours;
         $service = new FlvxService(12, $plan, '2027-02-01', $name === 'hostile' ? $hostile : 'Customer-Pass-1', $now);
-        $view = FlvxViews::serviceView($package, array('suspended' => $suspended) + FlvxViews::context($service, $suspended));
+        $context = array('suspended' => $suspended, 'daily' => $daily) + FlvxViews::context($service, $suspended);
+        $view = FlvxViews::serviceView($package, $context);
         $view['login'] = array('address' => 'https://panel.example.com', 'username' => 'flvx12', 'password' => $service->password);
         $record = array('bindings' => $suspended ? array() : array(1 => 1, 2 => 2), 'suspended' => $suspended);
         $smarty = new Smarty();

@@ -135,6 +135,20 @@ flvx_test_assert($lock::run(9, function () {
 }) === 'taken over', 'an expired lease still blocked');
 flvx_test_assert(\WHMCS\Database\Capsule::table('mod_flvx_locks')->count() === 0, 'a lock row was left behind');
 
+// Daily usage samples: kept by day, the later sample of a day replaces the earlier, only
+// the last DAILY_USAGE_DAYS are kept (the Rust store contract's case).
+$daily = '\\WHMCS\\Module\\Server\\Flvx\\FlvxDailyUsage';
+$keep = (int) \WHMCS\Module\Server\Flvx\FlvxConstants::DAILY_USAGE_DAYS;
+$daily::record(array(61 => array('used' => 100), 62 => array('used' => 7)), 20600);
+$daily::record(array(61 => array('used' => 150)), 20600);
+$daily::record(array(61 => array('used' => PHP_INT_MAX), 63 => array('used' => -5)), 20601);
+flvx_test_assert($daily::since(61, 0) === array(array('day' => 20600, 'used' => 150), array('day' => 20601, 'used' => PHP_INT_MAX)), 'daily samples of 61: ' . json_encode($daily::since(61, 0)));
+flvx_test_assert($daily::since(63, 0) === array(array('day' => 20601, 'used' => 0)), 'a negative counter was kept: ' . json_encode($daily::since(63, 0)));
+$daily::record(array(62 => array('used' => 9)), 20600 + $keep);
+flvx_test_assert($daily::since(61, 0) === array(array('day' => 20601, 'used' => PHP_INT_MAX)), 'day 20600 was not pruned: ' . json_encode($daily::since(61, 0)));
+flvx_test_assert($daily::since(62, 0) === array(array('day' => 20600 + $keep, 'used' => 9)), 'daily samples of 62: ' . json_encode($daily::since(62, 0)));
+flvx_test_assert($daily::dayOf(-1) === -1 && $daily::dayOf(86400000) === 1, 'dayOf rounds toward zero');
+
 flvx_test_assert(count($GLOBALS['flvx_test_diagnostics']) === 0, 'PHP diagnostics: ' . implode('; ', $GLOBALS['flvx_test_diagnostics']));
 
 echo "SMOKE OK\n";

@@ -4,6 +4,7 @@
 mod binding;
 mod forward;
 mod group;
+mod hourly_flow;
 mod login;
 mod node;
 mod package;
@@ -14,6 +15,7 @@ mod user;
 pub use binding::{Binding, BindingAssign, BindingUpdate};
 pub use forward::{BatchFailure, BatchResult, Forward, ForwardPatch, NewForward};
 pub use group::{TunnelGroup, UserGroup};
+pub use hourly_flow::HourlyFlow;
 pub use login::LoginData;
 pub use node::Node;
 pub use package::Package;

@@ -66,6 +66,7 @@ mod envelope;
 mod faults;
 mod gate;
 mod handlers;
+mod hourly;
 mod journal;
 mod licence;
 mod node;
@@ -431,6 +432,14 @@ impl FakePanel {
     /// running forwards paused) (panel behaviour §4.4, panel behaviour §4.4).
     pub fn run_daily_job(&self) {
         lock(&self.state).run_daily_job();
+    }
+
+    /// Runs the panel's hourly statistics job now: one `statisticsFlows` row per user
+    /// (the traffic since the previous row, stamped with the full hour), rows older than
+    /// 48 h purged (panel behaviour §4.6). The real panel runs it at every full hour; tests
+    /// run it where an hour ends.
+    pub fn run_hourly_job(&self) {
+        lock(&self.state).run_hourly_job();
     }
 
     /// Moves the panel's clock forward. Token expiry, defaults such as "now + 365 days",

@@ -6,6 +6,7 @@
 use super::clock::Clock;
 use super::config::Configs;
 use super::faults::{Fault, Faults};
+use super::hourly::FlowRow;
 use super::journal::JournalEntry;
 use super::profile::Profile;
 use super::quota::QuotaRow;
@@ -159,6 +160,7 @@ pub(crate) struct Sequences {
     pub(crate) speed_limit: i64,
     pub(crate) user_group: i64,
     pub(crate) tunnel_group: i64,
+    pub(crate) statistic: i64,
 }
 
 /// The whole fake panel.
@@ -178,6 +180,8 @@ pub(crate) struct State {
     pub(crate) memberships: Vec<(i64, i64)>,
     /// `user_quota` rows by user id (3.0).
     pub(crate) quotas: BTreeMap<i64, QuotaRow>,
+    /// `statistics_flow` rows, oldest first.
+    pub(crate) statistics: Vec<FlowRow>,
     /// `vite_config` rows.
     pub(crate) configs: Configs,
     pub(crate) seq: Sequences,
@@ -228,6 +232,7 @@ impl State {
             tunnel_groups: BTreeMap::new(),
             memberships: Vec::new(),
             quotas: BTreeMap::new(),
+            statistics: Vec::new(),
             configs: Configs::seeded(),
             seq: Sequences {
                 user: ADMIN_ID,
@@ -237,6 +242,7 @@ impl State {
                 speed_limit: 0,
                 user_group: 0,
                 tunnel_group: 0,
+                statistic: 0,
             },
             captcha_tokens: HashMap::new(),
             nodes_online: true,

@@ -38,7 +38,7 @@ use crate::messages::Msg;
 use crate::plan::{Plan, TrafficReset};
 use crate::policy::{Resolver, SystemResolver};
 use crate::secret::{RandomSecrets, SecretSource};
-use crate::store::{ServiceId, ServiceRecord, ServiceStore, Versioned};
+use crate::store::{ServiceId, ServiceRecord, ServiceStore, UsageHistory, Versioned};
 use flvx_api::ids::{ForwardId, TunnelId, UserId};
 use flvx_api::models::{BindingAssign, Forward, User, UserUpdate};
 use flvx_api::units::{EpochMs, ResetDay, Status};
@@ -109,13 +109,17 @@ type Stored = Versioned<ServiceRecord>;
 /// Several engines (threads, processes, machines) may share one store: its saves are
 /// compare-and-swap, so an operation that read a record another one has since changed
 /// fails with [`ProvisionError::Conflict`] instead of overwriting it, and running it again
-/// continues from the newer record ([`ProvisionError::is_conflict`]).
+/// continues from the newer record ([`ProvisionError::is_conflict`]). The customer's own
+/// forward actions (pause, resume, delete) are the exception: their panel call is done
+/// and they change only the customer's lists, so they make their change again on the
+/// newer record instead.
 pub struct Engine {
     api: Arc<dyn FlvxApi>,
     store: Arc<dyn ServiceStore>,
     customers: Mutex<HashMap<String, Arc<dyn FlvxApi>>>,
     resolver: Arc<dyn Resolver>,
     secrets: Arc<dyn SecretSource>,
+    history: Option<Arc<dyn UsageHistory>>,
 }
 
 impl Engine {
@@ -128,7 +132,22 @@ impl Engine {
             customers: Mutex::new(HashMap::new()),
             resolver: Arc::new(SystemResolver),
             secrets: Arc::new(RandomSecrets),
+            history: None,
         }
+    }
+
+    /// The same engine reading the daily usage samples of the client area's 30-day chart
+    /// from `history` (usually the same store as the records; write them with
+    /// [`crate::store::record_usage`] after each daily reconciliation). Without one the
+    /// chart has no days.
+    pub fn with_history(mut self, history: Arc<dyn UsageHistory>) -> Self {
+        self.history = Some(history);
+        self
+    }
+
+    /// The daily usage samples, if the engine has them.
+    pub fn history(&self) -> Option<&Arc<dyn UsageHistory>> {
+        self.history.as_ref()
     }
 
     /// The same engine resolving forward targets (and the panel's and nodes' host names)

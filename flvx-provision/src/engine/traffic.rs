@@ -8,7 +8,7 @@ use super::{Engine, Service, ids_where, user_status};
 use crate::error::{PanelContext, ProvisionError};
 use crate::messages::Msg;
 use crate::store::ServiceRecord;
-use flvx_api::ids::{TunnelId, UserId};
+use flvx_api::ids::{ForwardId, TunnelId, UserId};
 use flvx_api::models::{Forward, QuotaScope, ResetTarget};
 
 impl Engine {
@@ -96,9 +96,7 @@ impl Engine {
         if record.suspended || !service.is_current() {
             return Ok(BatchOutcome::default());
         }
-        let paused = ids_where(forwards, |f| {
-            !f.is_running() && !record.customer_paused.contains(&f.id)
-        });
+        let paused = resumable(service, record, forwards);
         self.batch(user, &paused, BatchOp::Resume, action).await
     }
 
@@ -117,9 +115,7 @@ impl Engine {
             return Ok(());
         }
         let forwards = self.forwards_of(user, action).await?;
-        let paused = ids_where(&forwards, |f| {
-            !f.is_running() && !record.customer_paused.contains(&f.id)
-        });
+        let paused = resumable(service, record, &forwards);
         if paused.is_empty() {
             return Ok(());
         }
@@ -152,4 +148,19 @@ impl Engine {
             .await?;
         outcome.error(BatchOp::Pause).map_or(Ok(()), Err)
     }
+}
+
+/// The paused forwards the resume rule may resume: those the customer did not pause,
+/// among the oldest `max_forwards` (the daily reconciliation pauses the newer ones, and
+/// they stay paused until the plan allows them).
+fn resumable(service: &Service, record: &ServiceRecord, forwards: &[Forward]) -> Vec<ForwardId> {
+    let mut by_age: Vec<&Forward> = forwards.iter().collect();
+    by_age.sort_by_key(|f| f.id);
+    let max = usize::try_from(service.plan.max_forwards).unwrap_or(0);
+    by_age
+        .into_iter()
+        .take(max)
+        .filter(|f| !f.is_running() && !record.customer_paused.contains(&f.id))
+        .map(|f| f.id)
+        .collect()
 }

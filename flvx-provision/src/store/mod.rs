@@ -23,7 +23,11 @@
 //!
 //! The SQL stores keep the record as JSON beside its version, in a table
 //! `flvx_service_records` that their embedded migrations create on open.
+//!
+//! The same three stores keep the daily usage samples of the 30-day chart
+//! ([`UsageHistory`]; the SQL stores in `flvx_daily_usage`).
 
+mod history;
 mod memory;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod migrations;
@@ -31,9 +35,14 @@ mod migrations;
 mod postgres;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod sql;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod sql_history;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
+pub use history::{
+    DAILY_USAGE_DAYS, DailyUsage, UsageHistory, day_of, first_kept_day, record_usage,
+};
 pub use memory::MemoryStore;
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;

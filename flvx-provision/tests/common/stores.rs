@@ -4,7 +4,7 @@
 
 use async_trait::async_trait;
 use flvx_api::ids::UserId;
-use flvx_provision::store::{ServiceStore, StoreError, Version, Versioned};
+use flvx_provision::store::{ServiceStore, StoreError, UsageHistory, Version, Versioned};
 use flvx_provision::{MemoryStore, ServiceRecord};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -113,6 +113,24 @@ impl TestDb {
                 Arc::new(flvx_provision::PostgresStore::connect_with(self.pg_options()).await?)
             }
         })
+    }
+
+    /// A new handle on the database's daily usage samples (the same store types).
+    pub async fn open_history(&self) -> Arc<dyn UsageHistory> {
+        let opened: Result<Arc<dyn UsageHistory>, StoreError> = match self {
+            TestDb::Memory(store) => Ok(store.clone()),
+            #[cfg(feature = "sqlite")]
+            TestDb::Sqlite(path) => flvx_provision::SqliteStore::open(path)
+                .await
+                .map(|s| Arc::new(s) as Arc<dyn UsageHistory>),
+            #[cfg(feature = "postgres")]
+            TestDb::Postgres { .. } => {
+                flvx_provision::PostgresStore::connect_with(self.pg_options())
+                    .await
+                    .map(|s| Arc::new(s) as Arc<dyn UsageHistory>)
+            }
+        };
+        opened.unwrap_or_else(|e| panic!("open the {} store: {e}", self.name()))
     }
 
     /// Runs `sql` on the database, beside the store (nothing for memory).

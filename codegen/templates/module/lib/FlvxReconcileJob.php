@@ -11,7 +11,8 @@ if (!defined('WHMCS')) {
 /**
  * The daily job of one server (UsageUpdate, and the admin's "Reconcile server now"): every
  * Active or Suspended service of the server is brought back to its plan and its traffic
- * written to tblhosting, from one `user/list` and one `forward/list`. Each repair, and each
+ * written to tblhosting and to today's daily usage sample (the client area's 30-day
+ * chart), from one `user/list` and one `forward/list`. Each repair, and each
  * service that could not be repaired, is one line of the module log.
  */
 final class FlvxReconcileJob
@@ -53,6 +54,8 @@ final class FlvxReconcileJob
         foreach ($report['failed'] as $id => $message) {
             self::log($id, FlvxLang::text('repair_failed', array('service' => (string) $id, 'error' => $message)));
         }
+        // After the log lines, so a database failure here loses none of them.
+        FlvxDailyUsage::record($report['usage'], FlvxDailyUsage::dayOf(FlvxService::currentMs()));
         $counts['repairs'] = count($report['repairs']);
         $counts['missing'] = count($report['missing']);
         $counts['failed'] += count($report['failed']);

@@ -30,9 +30,6 @@ class FlvxServiceLock
     /** How long an action waits for the one before it. */
     const WAIT_MS = 30000;
 
-    /** @var bool whether the table is known to exist in this request */
-    private static $tableReady = false;
-
     /**
      * Runs `$operation` holding the lock of `$serviceId`, and returns what it returns.
      *
@@ -81,7 +78,7 @@ class FlvxServiceLock
             if (self::held($serviceId)) {
                 return false;
             }
-            throw self::failure('taking the lock of service ' . $serviceId, $e);
+            throw FlvxTable::failure('taking the lock of service ' . $serviceId, $e);
         }
     }
 
@@ -119,47 +116,16 @@ class FlvxServiceLock
     /** Creates the table once; a process that loses the race to create it uses the winner's. */
     private static function ensureTable(): void
     {
-        if (self::$tableReady) {
-            return;
-        }
-        try {
-            $schema = Capsule::schema();
-            if (!$schema->hasTable(self::TABLE)) {
-                $schema->create(self::TABLE, function ($table) {
-                    $table->unsignedInteger('serviceid')->primary();
-                    $table->string('owner', 32);
-                    $table->integer('expires_at');
-                });
-            }
-        } catch (\Throwable $e) {
-            if (!self::tableExists()) {
-                throw self::failure('creating the table ' . self::TABLE, $e);
-            }
-        }
-        self::$tableReady = true;
-    }
-
-    private static function tableExists(): bool
-    {
-        try {
-            return Capsule::schema()->hasTable(self::TABLE);
-        } catch (\Throwable $e) {
-            return false;
-        }
+        FlvxTable::ensure(self::TABLE, function ($table) {
+            $table->unsignedInteger('serviceid')->primary();
+            $table->string('owner', 32);
+            $table->integer('expires_at');
+        });
     }
 
     /** WAIT_MS, or what the test harness sets in FLVX_LOCK_WAIT_MS. */
     private static function waitMs(): int
     {
         return defined('FLVX_LOCK_WAIT_MS') ? (int) constant('FLVX_LOCK_WAIT_MS') : self::WAIT_MS;
-    }
-
-    private static function failure(string $what, \Throwable $e): FlvxProvisionException
-    {
-        return new FlvxProvisionException(
-            'store_failed',
-            array('detail' => $what . ' failed: ' . $e->getMessage()),
-            $e
-        );
     }
 }

@@ -6,7 +6,11 @@
    own are scoped to .flvx-service and undo what the themes' wrappers impose (Six centres
    the whole Manage tab, Bootstrap 3's .badge greys every label). Below 768 px the tables
    become one block per row, so every action stays on screen without sideways scrolling.
-   No script but the two buttons' handlers, and no braces in them (Smarty reads those). *}
+   The traffic charts are inline SVG drawn from geometry FlvxChart computed (the same in
+   the Rust views): stretched to the card's width at a fixed height, values in each bar's
+   <title> (hover), scale and dates as HTML text beside it so they stay legible on a
+   phone. No script but the two buttons' handlers, and no braces in them (Smarty reads
+   those). *}
 {literal}
 <style>
 .flvx-service { text-align: left; }
@@ -37,6 +41,19 @@
 .flvx-service .flvx-secret { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
 .flvx-service .flvx-secret input { flex: 1 1 140px; min-width: 0; max-width: 260px; font-family: monospace; }
 .flvx-service .flvx-add .form-group { min-width: 0; }
+.flvx-service .flvx-charts { display: flex; flex-wrap: wrap; gap: 16px; margin-top: 12px; }
+.flvx-service .flvx-chart { flex: 1 1 280px; min-width: 0; margin: 0; }
+.flvx-service .flvx-chart figcaption { margin-bottom: 4px; }
+.flvx-service .flvx-chart figcaption small { display: block; color: #555; }
+.flvx-service .flvx-chart-scale, .flvx-service .flvx-chart-dates { display: flex; justify-content: space-between; gap: 8px; color: #555; font-size: 85%; }
+.flvx-service .flvx-chart-svg { display: block; width: 100%; height: 120px; border-bottom: 1px solid #767676; }
+.flvx-service .flvx-chart-hit { fill: transparent; }
+.flvx-service .flvx-chart-fill { fill: #337ab7; }
+.flvx-service .flvx-chart-over .flvx-chart-fill { fill: #c9302c; }
+.flvx-service .flvx-chart-bar:hover .flvx-chart-fill { fill: #1d4f7a; }
+.flvx-service .flvx-chart-over:hover .flvx-chart-fill { fill: #8f1f1c; }
+.flvx-service .flvx-chart-quota { stroke: #8a5a00; stroke-width: 2; stroke-dasharray: 6 4; }
+.flvx-service .flvx-chart-legend { margin: 4px 0 0; color: #8a5a00; font-size: 85%; }
 @media (max-width: 767px) {
     .flvx-service .flvx-table thead { display: none; }
     .flvx-service .flvx-table, .flvx-service .flvx-table tbody, .flvx-service .flvx-table tr, .flvx-service .flvx-table td { display: block; width: 100%; }
@@ -97,6 +114,33 @@
                     </dl>
                 </div>
             </div>
+            {* strip: a chart is up to 54 bars, and their indentation would double its size. *}
+            {strip}
+            <div class="flvx-charts">
+                {foreach $flvxCharts as $chartKey => $chart}
+                    <figure class="flvx-chart flvx-chart-{$chartKey|escape:'html'}">
+                        <figcaption><strong>{$chart.title|escape:'html'}</strong><small>{$chart.note|escape:'html'}</small></figcaption>
+                        {if $chart.empty}
+                            <p class="text-muted mb-0">{$chart.empty|escape:'html'}</p>
+                        {else}
+                            <div class="flvx-chart-scale"><span>{$chart.top|escape:'html'}</span></div>
+                            <svg class="flvx-chart-svg" xmlns="http://www.w3.org/2000/svg" viewBox="{$chart.view_box|escape:'html'}" preserveAspectRatio="none" role="img" aria-label="{$chart.title|escape:'html'}">
+                                {foreach $chart.bars as $bar}
+                                    <g class="flvx-chart-bar{if $bar.over} flvx-chart-over{/if}"><title>{$bar.title|escape:'html'}</title><rect class="flvx-chart-hit" x="{$bar.slot_x|escape:'html'}" y="0" width="{$chart.slot_width|escape:'html'}" height="100%"></rect><rect class="flvx-chart-fill" x="{$bar.x|escape:'html'}" y="{$bar.y|escape:'html'}" width="{$bar.width|escape:'html'}" height="{$bar.height|escape:'html'}"></rect></g>
+                                {/foreach}
+                                {if $chart.quota}
+                                    <line class="flvx-chart-quota" x1="0" x2="100%" y1="{$chart.quota_y|escape:'html'}" y2="{$chart.quota_y|escape:'html'}" vector-effect="non-scaling-stroke"></line>
+                                {/if}
+                            </svg>
+                            <div class="flvx-chart-dates"><span>{$chart.start|escape:'html'}</span><span>{$chart.end|escape:'html'}</span></div>
+                            {if $chart.quota_label}
+                                <p class="flvx-chart-legend">{$chart.quota_label|escape:'html'}</p>
+                            {/if}
+                        {/if}
+                    </figure>
+                {/foreach}
+            </div>
+            {/strip}
         </div>
     </div>
 

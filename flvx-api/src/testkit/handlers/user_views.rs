@@ -66,7 +66,8 @@ pub(crate) fn list(st: &mut State, call: &Call) -> Outcome {
     Ok(Reply::data(Value::Array(items)))
 }
 
-/// `POST /api/v1/user/package`: the caller's own user, bindings and forwards.
+/// `POST /api/v1/user/package`: the caller's own user, bindings, forwards and latest
+/// hourly statistics.
 pub(crate) fn package(st: &mut State, call: &Call) -> Outcome {
     call.require_post()?;
     let actor = call.actor()?.user_id;
@@ -118,7 +119,7 @@ pub(crate) fn package(st: &mut State, call: &Call) -> Outcome {
         "userInfo": user_info,
         "tunnelPermissions": permissions,
         "forwards": forwards,
-        "statisticsFlows": [],
+        "statisticsFlows": st.hourly_rows(actor),
     })))
 }
 

@@ -139,8 +139,8 @@ pub(crate) fn update(st: &mut State, call: &Call) -> Outcome {
     user_limits::push_max_conn(st, id, old_max_conn)
 }
 
-/// `POST /api/v1/user/delete`: deletes the user's forwards, bindings and memberships in
-/// the database (no node commands), then the user.
+/// `POST /api/v1/user/delete`: deletes the user's forwards, bindings, memberships and
+/// hourly statistics in the database (no node commands), then the user.
 pub(crate) fn delete(st: &mut State, call: &Call) -> Outcome {
     let id = call.id_from_body("id")?;
     let role = st
@@ -155,6 +155,7 @@ pub(crate) fn delete(st: &mut State, call: &Call) -> Outcome {
     st.bindings.retain(|_, b| b.user_id != id);
     st.memberships.retain(|(_, u)| *u != id);
     st.quotas.remove(&id);
+    st.statistics.retain(|r| r.user_id != id);
     st.users.remove(&id);
     Ok(Reply::ok())
 }

@@ -25,19 +25,33 @@ pub(crate) const MIGRATIONS_TABLE: &str = "CREATE TABLE IF NOT EXISTS flvx_store
 
 /// The SQLite schema.
 #[cfg(feature = "sqlite")]
-pub(crate) const SQLITE: &[Migration] = &[Migration {
-    version: 1,
-    description: "service records",
-    sql: include_str!("sqlite/0001_service_records.sql"),
-}];
+pub(crate) const SQLITE: &[Migration] = &[
+    Migration {
+        version: 1,
+        description: "service records",
+        sql: include_str!("sqlite/0001_service_records.sql"),
+    },
+    Migration {
+        version: 2,
+        description: "daily usage samples",
+        sql: include_str!("sqlite/0002_daily_usage.sql"),
+    },
+];
 
 /// The PostgreSQL schema.
 #[cfg(feature = "postgres")]
-pub(crate) const POSTGRES: &[Migration] = &[Migration {
-    version: 1,
-    description: "service records",
-    sql: include_str!("postgres/0001_service_records.sql"),
-}];
+pub(crate) const POSTGRES: &[Migration] = &[
+    Migration {
+        version: 1,
+        description: "service records",
+        sql: include_str!("postgres/0001_service_records.sql"),
+    },
+    Migration {
+        version: 2,
+        description: "daily usage samples",
+        sql: include_str!("postgres/0002_daily_usage.sql"),
+    },
+];
 
 /// The newest version of `migrations`.
 pub(crate) fn newest(migrations: &[Migration]) -> i64 {

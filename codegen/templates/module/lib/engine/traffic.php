@@ -86,14 +86,29 @@ trait FlvxEngineTraffic
         if ($record['suspended'] || !$service->isCurrent()) {
             return array('done' => array(), 'failed' => 0, 'reason' => null);
         }
+        return $this->batch($user, self::resumable($service, $record, $forwards), self::RESUME, $action);
+    }
+
+    /**
+     * The paused forwards the resume rule may resume: those the customer did not pause,
+     * among the oldest `max_forwards` (the daily reconciliation pauses the newer ones, and
+     * they stay paused until the plan allows them).
+     *
+     * @return int[]
+     */
+    private static function resumable(FlvxService $service, array $record, array $forwards): array
+    {
+        usort($forwards, function (array $a, array $b) {
+            return (int) $a['id'] <=> (int) $b['id'];
+        });
         $paused = array();
-        foreach ($forwards as $forward) {
+        foreach (array_slice($forwards, 0, max(0, $service->number('max_forwards'))) as $forward) {
             $id = (int) $forward['id'];
             if (!self::isRunning($forward) && !in_array($id, $record['customer_paused'], true)) {
                 $paused[] = $id;
             }
         }
-        return $this->batch($user, $paused, self::RESUME, $action);
+        return $paused;
     }
 
     /**
@@ -107,13 +122,7 @@ trait FlvxEngineTraffic
         if ($record['suspended'] || !$service->isCurrent()) {
             return;
         }
-        $paused = array();
-        foreach ($this->forwardsOf($user, $action) as $forward) {
-            $id = (int) $forward['id'];
-            if (!self::isRunning($forward) && !in_array($id, $record['customer_paused'], true)) {
-                $paused[] = $id;
-            }
-        }
+        $paused = self::resumable($service, $record, $this->forwardsOf($user, $action));
         if (count($paused) === 0) {
             return;
         }

@@ -12,8 +12,9 @@ if (!defined('WHMCS')) {
 trait FlvxEngineViews
 {
     /**
-     * The client-area view from the customer's own package, with the customer's panel
-     * login (the login page from the server's settings). Calls (as the customer):
+     * The client-area view from the customer's own package and the service's daily
+     * usage samples, with the customer's panel login (the login page from the server's
+     * settings). Calls (as the customer):
      * `user/package` (plus a login when the customer's token is not cached); for a
      * suspended service, or one the panel disabled, `user/list` and `forward/list`.
      */
@@ -21,6 +22,8 @@ trait FlvxEngineViews
     {
         $record = $this->provisioned($service->id);
         $context = FlvxViews::context($service, (bool) $record['suspended']);
+        $from = FlvxDailyUsage::firstKeptDay(FlvxDailyUsage::dayOf($service->nowMs));
+        $context['daily'] = FlvxDailyUsage::since($service->id, $from);
         $view = $record['suspended']
             ? $this->adminView($service, (int) $record['user_id'], $context)
             : $this->customerView($service, $record, $context);

@@ -96,6 +96,24 @@ final class FlvxConstants
     /** The 1.0 module's custom field: the panel password, in clear text. */
     const LEGACY_FIELD_PASSWORD = 'flvx_password';
 
+    /** Hours in the client area's hourly traffic chart. */
+    const CHART_HOURS = 24;
+
+    /** Days of daily usage samples kept and charted (today included). */
+    const DAILY_USAGE_DAYS = 30;
+
+    /** Width of a traffic chart in SVG user units. */
+    const CHART_WIDTH = 720;
+
+    /** Height of a traffic chart in SVG user units. */
+    const CHART_HEIGHT = 120;
+
+    /** Room above a chart's tallest bar. */
+    const CHART_HEADROOM = 4;
+
+    /** Space between two chart bars. */
+    const CHART_GAP = 4;
+
     /** FLVX 3.0's bcrypt refuses longer passwords. */
     const MAX_PASSWORD_BYTES = 72;
 

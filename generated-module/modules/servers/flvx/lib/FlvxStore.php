@@ -30,9 +30,6 @@ class FlvxStore
 {
     const TABLE = 'mod_flvx_services';
 
-    /** @var bool whether the table is known to exist in this request */
-    private static $tableReady = false;
-
     /**
      * The record of a service that was never provisioned.
      */
@@ -62,7 +59,7 @@ class FlvxStore
         try {
             $row = Capsule::table(self::TABLE)->where('serviceid', $serviceId)->first();
         } catch (\Throwable $e) {
-            throw $this->failure('reading the record of service ' . $serviceId, $e);
+            throw FlvxTable::failure('reading the record of service ' . $serviceId, $e);
         }
         if ($row === null) {
             return self::defaultRecord();
@@ -93,7 +90,7 @@ class FlvxStore
                 $this->insertOrUpdate($serviceId, $values);
             }
         } catch (\Throwable $e) {
-            throw $this->failure('saving the record of service ' . $serviceId, $e);
+            throw FlvxTable::failure('saving the record of service ' . $serviceId, $e);
         }
     }
 
@@ -126,7 +123,7 @@ class FlvxStore
                 }
             }
         } catch (\Throwable $e) {
-            throw $this->failure('reading the service records', $e);
+            throw FlvxTable::failure('reading the service records', $e);
         }
         ksort($records);
         return $records;
@@ -149,7 +146,7 @@ class FlvxStore
                 ->orderBy('serviceid')
                 ->get();
         } catch (\Throwable $e) {
-            throw $this->failure('looking up the service of panel user ' . $userId, $e);
+            throw FlvxTable::failure('looking up the service of panel user ' . $userId, $e);
         }
         foreach ($rows as $row) {
             $data = json_decode((string) $row->record, true);
@@ -179,7 +176,7 @@ class FlvxStore
                 }
             }
         } catch (\Throwable $e) {
-            throw $this->failure('reading the service records', $e);
+            throw FlvxTable::failure('reading the service records', $e);
         }
         return $users;
     }
@@ -193,7 +190,7 @@ class FlvxStore
         try {
             Capsule::table('tblhosting')->where('id', $serviceId)->update(array('username' => $username));
         } catch (\Throwable $e) {
-            throw $this->failure('writing the username of service ' . $serviceId . ' to tblhosting', $e);
+            throw FlvxTable::failure('writing the username of service ' . $serviceId . ' to tblhosting', $e);
         }
     }
 
@@ -210,7 +207,7 @@ class FlvxStore
                 'password' => encrypt($password),
             ));
         } catch (\Throwable $e) {
-            throw $this->failure('writing the login of service ' . $serviceId . ' to tblhosting', $e);
+            throw FlvxTable::failure('writing the login of service ' . $serviceId . ' to tblhosting', $e);
         }
     }
 
@@ -309,41 +306,10 @@ class FlvxStore
      */
     private function ensureTable(): void
     {
-        if (self::$tableReady) {
-            return;
-        }
-        try {
-            $schema = Capsule::schema();
-            if (!$schema->hasTable(self::TABLE)) {
-                $schema->create(self::TABLE, function ($table) {
-                    $table->unsignedInteger('serviceid')->primary();
-                    $table->text('record');
-                    $table->dateTime('updated_at')->nullable();
-                });
-            }
-        } catch (\Throwable $e) {
-            if (!self::tableExists()) {
-                throw $this->failure('creating the table ' . self::TABLE, $e);
-            }
-        }
-        self::$tableReady = true;
-    }
-
-    private static function tableExists(): bool
-    {
-        try {
-            return Capsule::schema()->hasTable(self::TABLE);
-        } catch (\Throwable $e) {
-            return false;
-        }
-    }
-
-    private function failure(string $what, \Throwable $e): FlvxProvisionException
-    {
-        return new FlvxProvisionException(
-            'store_failed',
-            array('detail' => $what . ' failed: ' . $e->getMessage()),
-            $e
-        );
+        FlvxTable::ensure(self::TABLE, function ($table) {
+            $table->unsignedInteger('serviceid')->primary();
+            $table->text('record');
+            $table->dateTime('updated_at')->nullable();
+        });
     }
 }

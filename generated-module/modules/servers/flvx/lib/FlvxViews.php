@@ -21,11 +21,12 @@ final class FlvxViews
      * engine adds `login`).
      *
      * @param array $context max_forwards (int), suspended (bool), grace_days (int|null:
-     *     null for a service without a due date), now_ms (int), date_format (string)
+     *     null for a service without a due date), now_ms (int), date_format (string),
+     *     daily (the service's daily usage samples, FlvxDailyUsage::since())
      * @return array username, state, status, notice, used, quota, usage, remaining,
      *     percent, unlimited, warning, expires, expiry_note, reset, forward_count, tunnels
      *     (id, name, speed), forwards (id, name, tunnel, entries, target, traffic, status,
-     *     running), login (null here)
+     *     running), hours and days (FlvxChart), login (null here)
      */
     public static function serviceView(array $package, array $context): array
     {
@@ -120,13 +121,16 @@ final class FlvxViews
             'forward_count' => count($forwards) . ' / ' . (int) $context['max_forwards'],
             'tunnels' => $tunnelViews,
             'forwards' => $forwardViews,
+            'hours' => FlvxChart::hours(isset($package['statisticsFlows']) ? $package['statisticsFlows'] : array()),
+            'days' => FlvxChart::days(isset($context['daily']) && is_array($context['daily']) ? $context['daily'] : array(), $flow, $context),
             'login' => null,
         );
     }
 
     /**
      * The view context of a service (the Rust `ViewContext::of`): WHMCS's date format
-     * (`DateFormat`), the grace days when the service has a due date.
+     * (`DateFormat`), the grace days when the service has a due date; no daily samples
+     * (the engine adds them, as `ViewContext::with_daily`).
      */
     public static function context(FlvxService $service, bool $suspended): array
     {
@@ -137,6 +141,7 @@ final class FlvxViews
             'grace_days' => $service->dueDate === null ? null : $service->number('expiry_grace_days'),
             'now_ms' => $service->nowMs,
             'date_format' => isset($config['DateFormat']) && is_string($config['DateFormat']) ? $config['DateFormat'] : 'YYYY-MM-DD',
+            'daily' => array(),
         );
     }
 
@@ -246,7 +251,8 @@ final class FlvxViews
     /**
      * The variables of templates/clientarea.tpl: the view (login included), what the
      * add-forward form may offer (the plan's tunnels, while not suspended and below the
-     * limit), and the labels. The page's own `$packagesupgrade` decides the upgrade link.
+     * limit), the two charts by name, and the labels. The page's own `$packagesupgrade`
+     * decides the upgrade link.
      */
     public static function clientAreaVariables(FlvxService $service, array $view, array $record): array
     {
@@ -261,6 +267,8 @@ final class FlvxViews
         $atLimit = $count >= $max;
         return array(
             'flvx' => $view,
+            // The two charts in the order they are shown, so the template draws both alike.
+            'flvxCharts' => array('hours' => $view['hours'], 'days' => $view['days']),
             'flvxServiceId' => $service->id,
             'flvxSuspended' => (bool) $record['suspended'],
             'flvxCanResetTraffic' => $service->text('forward_traffic_reset') === 'yes' && !$record['suspended'],
